@@ -1,0 +1,33 @@
+package dev.rcsd.kernels;
+
+import java.util.Map;
+
+/**
+ * How to open a backend.
+ *
+ * @param threads    worker threads for CPU backends; 0 means one per available processor
+ * @param properties backend-specific settings, e.g. {@code opencl.device}; never read from System
+ */
+public record BackendOptions(int threads, Map<String, String> properties) {
+  public static final BackendOptions DEFAULTS = new BackendOptions(0, Map.of());
+
+  public BackendOptions {
+    if (threads < 0) {
+      throw new IllegalArgumentException("threads = " + threads + " must be >= 0");
+    }
+    properties = Map.copyOf(properties);
+  }
+
+  /** The thread count to use: {@link #threads()}, or the number of available processors. */
+  public int effectiveThreads() {
+    return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+  }
+
+  public BackendOptions withThreads(int n) {
+    return new BackendOptions(n, properties);
+  }
+
+  public String property(String key, String fallback) {
+    return properties.getOrDefault(key, fallback);
+  }
+}

@@ -1,0 +1,60 @@
+package dev.rcsd.kernels.simd;
+
+import dev.rcsd.kernels.LossBatch;
+import dev.rcsd.kernels.LossParams;
+import dev.rcsd.kernels.Outputs;
+import dev.rcsd.kernels.RubricAdvantage;
+
+/**
+ * {@link RubricAdvantage}, fused per row: one log-sum-exp pass over the student row and each
+ * teacher row gives s and t; the advantage is scalar; a second student pass writes the gradient.
+ */
+public final class RubricAdvantageSimd implements RubricAdvantage {
+  private final RowParallel parallel;
+
+  RubricAdvantageSimd(RowParallel parallel) {
+    this.parallel = parallel;
+  }
+
+  @Override
+  public double compute(LossBatch batch, LossParams params, float[] studentLogprobs, float[] advantages,
+      float[] grad) {
+    int rows = batch.rows();
+    int vocab = batch.vocab();
+    float[][] teachers = batch.teacherLogits(); // [K][N, V]
+    Outputs.optional("student_logprobs", studentLogprobs, rows);
+    Outputs.require("advantages", advantages, rows);
+    Outputs.require("grad_pg", grad, (long) rows * vocab);
+    float invT = 1f / params.temperature();
+    double clip = params.advClip();
+    double scale = Outputs.rowScale(batch, 1);
+    float[] z = batch.studentLogits(); // [N, V]
+    float[] w = batch.criterionWeights(); // [K]
+    double[] rowLoss = new double[rows]; // [N]
+    parallel.forEachBlock(rows, (from, to) -> {
+      RowStats st = new RowStats();
+      RowStats teacher = new RowStats();
+      for (int n = from; n < to; n++) {
+        int base = n * vocab;
+        int token = batch.tokens()[n];
+        double mask = batch.mask()[n];
+        SimdRows.stats(z, base, vocab, invT, false, st);
+        float s = st.logProb(z[base + token], invT);
+        double adv = 0;
+        for (int k = 0; k < teachers.length; k++) {
+          SimdRows.stats(teachers[k], base, vocab, invT, false, teacher);
+          adv += RubricAdvantage.weightedLogRatio(w[k], teacher.logProb(teachers[k][base + token], invT), s, clip);
+        }
+        adv *= mask;
+        if (studentLogprobs != null) {
+          studentLogprobs[n] = s;
+        }
+        advantages[n] = (float) adv;
+        rowLoss[n] = -mask * adv * s;
+        float c = (float) (-mask * adv * scale * invT);
+        SimdRows.writeTokenGrad(z, base, vocab, st, invT, c, token, grad, base);
+      }
+    });
+    return SimdRows.sum(rowLoss) * scale;
+  }
+}

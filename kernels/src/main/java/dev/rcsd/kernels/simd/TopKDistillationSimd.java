@@ -1,0 +1,106 @@
+package dev.rcsd.kernels.simd;
+
+import dev.rcsd.kernels.LossBatch;
+import dev.rcsd.kernels.LossParams;
+import dev.rcsd.kernels.Outputs;
+import dev.rcsd.kernels.TopKDistillation;
+import java.util.Arrays;
+
+/**
+ * {@link TopKDistillation}, fused per row: one vector scan of each teacher row selects S (see
+ * {@link TopKHeap}); the student is read only at the ids of S; the k-entry softmaxes, clipped
+ * terms and gradient entries are scalar in double. The gradient row is zero-filled once and the k
+ * entries of each context added. The full-vocabulary student pass runs only when its log-probs are
+ * asked for.
+ */
+public final class TopKDistillationSimd implements TopKDistillation {
+  private final RowParallel parallel;
+
+  TopKDistillationSimd(RowParallel parallel) {
+    this.parallel = parallel;
+  }
+
+  @Override
+  public double compute(LossBatch batch, LossParams params, float[] studentLogprobs, float[] topkKl, float[] grad) {
+    int rows = batch.rows();
+    int vocab = batch.vocab();
+    float[][] teachers = batch.teacherLogits(); // [K][N, V]
+    int contexts = teachers.length;
+    Outputs.optional("student_logprobs", studentLogprobs, rows);
+    Outputs.require("topk_kl", topkKl, (long) contexts * rows);
+    Outputs.require("grad_topk", grad, (long) rows * vocab);
+    float invT = 1f / params.temperature();
+    double t = params.temperature();
+    double clip = params.klClip();
+    int size = Math.min(params.topK(), vocab);
+    double scale = Outputs.rowScale(batch, contexts);
+    float[] z = batch.studentLogits(); // [N, V]
+    double[] rowLoss = new double[rows]; // [N]
+    parallel.forEachBlock(rows, (from, to) -> {
+      TopKHeap heap = new TopKHeap(size);
+      double[] qs = new double[size]; // [k] student's restricted softmax
+      double[] qa = new double[size]; // [k] teacher's, 0 where the entry is clipped
+      RowStats st = new RowStats();
+      for (int n = from; n < to; n++) {
+        int base = n * vocab;
+        if (studentLogprobs != null) {
+          SimdRows.stats(z, base, vocab, invT, false, st);
+          studentLogprobs[n] = st.logProb(z[base + batch.tokens()[n]], invT);
+        }
+        Arrays.fill(grad, base, base + vocab, 0f);
+        double mask = batch.mask()[n];
+        double c = mask * scale / t;
+        double loss = 0;
+        for (int k = 0; k < contexts; k++) {
+          heap.select(teachers[k], base, vocab);
+          double kl = restricted(heap, z, base, t, clip, c, qs, qa, grad);
+          topkKl[k * rows + n] = (float) kl;
+          loss += mask * kl;
+        }
+        rowLoss[n] = loss;
+      }
+    });
+    return SimdRows.sum(rowLoss) * scale;
+  }
+
+  /** The clipped KL over S, adding c times its gradient to grad[base + S]; returns topk_kl. */
+  private static double restricted(TopKHeap heap, float[] z, int base, double t, double clip, double c,
+      double[] qs, double[] qa, float[] grad) {
+    int size = heap.size;
+    float tMax = Float.NEGATIVE_INFINITY;
+    float sMax = Float.NEGATIVE_INFINITY;
+    for (int i = 0; i < size; i++) {
+      tMax = Math.max(tMax, heap.values[i]);
+      sMax = Math.max(sMax, z[base + heap.ids[i]]);
+    }
+    double sumT = 0;
+    double sumS = 0;
+    for (int i = 0; i < size; i++) {
+      sumT += Math.exp((heap.values[i] - (double) tMax) / t);
+      sumS += Math.exp((z[base + heap.ids[i]] - (double) sMax) / t);
+    }
+    double logZt = Math.log(sumT);
+    // every id of S padded in the student: its restricted softmax is empty, q_S = 0 throughout
+    double logZs = sMax == Float.NEGATIVE_INFINITY ? 0 : Math.log(sumS);
+    double kl = 0;
+    double activeMass = 0;
+    for (int i = 0; i < size; i++) {
+      int id = heap.ids[i];
+      double logQt = (heap.values[i] - (double) tMax) / t - logZt;
+      double logQs = sMax == Float.NEGATIVE_INFINITY ? Double.NEGATIVE_INFINITY
+          : (z[base + id] - (double) sMax) / t - logZs;
+      double qt = Math.exp(logQt);
+      qs[i] = Math.exp(logQs);
+      double term = qt > 0 ? qt * (logQt - logQs) : 0;
+      kl += Math.min(clip, term);
+      qa[i] = term <= clip ? qt : 0;
+      activeMass += qa[i];
+    }
+    if (c != 0) {
+      for (int i = 0; i < size; i++) {
+        grad[base + heap.ids[i]] += (float) (c * (qs[i] * activeMass - qa[i]));
+      }
+    }
+    return kl;
+  }
+}
