@@ -1,10 +1,9 @@
 package dev.rcsd.kernels;
 
-import dev.rcsd.kernels.reference.TokenLogProbsReference;
+import dev.rcsd.kernels.SyntheticBatch.Spec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /** Seeded random kernel inputs covering the cases every backend must agree on. */
 public final class Cases {
@@ -15,30 +14,6 @@ public final class Cases {
     @Override
     public String toString() {
       return name;
-    }
-  }
-
-  /** How to draw a batch. */
-  public record Spec(int rows, int vocab, int contexts, float sigma, double padFraction, double extremeFraction,
-      double maskedFraction, boolean quantized) {
-    public static Spec of(int rows, int vocab, int contexts) {
-      return new Spec(rows, vocab, contexts, 3f, 0, 0, 0.25, false);
-    }
-
-    public Spec padded(double fraction) {
-      return new Spec(rows, vocab, contexts, sigma, fraction, extremeFraction, maskedFraction, quantized);
-    }
-
-    public Spec extreme(double fraction) {
-      return new Spec(rows, vocab, contexts, sigma, padFraction, fraction, maskedFraction, quantized);
-    }
-
-    public Spec masked(double fraction) {
-      return new Spec(rows, vocab, contexts, sigma, padFraction, extremeFraction, fraction, quantized);
-    }
-
-    public Spec withTies() {
-      return new Spec(rows, vocab, contexts, sigma, padFraction, extremeFraction, maskedFraction, true);
     }
   }
 
@@ -72,79 +47,7 @@ public final class Cases {
   }
 
   public static Case of(String name, long seed, Spec spec, LossParams params) {
-    return new Case(name, draw(seed, spec), params);
-  }
-
-  /** Draws a batch; teacher logits are the student's plus noise, so the distributions are close. */
-  public static LossBatch draw(long seed, Spec spec) {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    int n = spec.rows();
-    int v = spec.vocab();
-    int k = spec.contexts();
-    boolean[] pad = new boolean[v];
-    for (int i = 0; i < v; i++) {
-      pad[i] = rnd.nextDouble() < spec.padFraction();
-    }
-    pad[rnd.nextInt(v)] = false;
-    float[] z = new float[n * v]; // [N, V]
-    float[][] u = new float[k][n * v]; // [K][N, V]
-    for (int r = 0; r < n; r++) {
-      for (int i = 0; i < v; i++) {
-        float x = logit(rnd, spec);
-        z[r * v + i] = pad[i] ? Float.NEGATIVE_INFINITY : x;
-        for (int c = 0; c < k; c++) {
-          float y = rnd.nextDouble() < 0.5 ? x + (float) gaussian(rnd) : logit(rnd, spec);
-          if (spec.quantized()) {
-            y = Math.round(y);
-          }
-          u[c][r * v + i] = pad[i] ? Float.NEGATIVE_INFINITY : y;
-        }
-      }
-    }
-    int[] tokens = new int[n];
-    for (int r = 0; r < n; r++) {
-      int t;
-      do {
-        t = rnd.nextInt(v);
-      } while (pad[t]);
-      tokens[r] = t;
-    }
-    float[] mask = new float[n];
-    for (int r = 0; r < n; r++) {
-      mask[r] = rnd.nextDouble() < spec.maskedFraction() ? 0f : 1f;
-    }
-    float[] weights = new float[k];
-    for (int c = 0; c < k; c++) {
-      weights[c] = (float) (rnd.nextDouble() * 2 - 0.5);
-    }
-    // old/ref near the student's log-probs for some rows (ratios inside the clip range), far for others
-    LossBatch probe = LossBatch.builder(n, v).studentLogits(z).tokens(tokens).mask(mask).build();
-    float[] s = new float[n];
-    new TokenLogProbsReference().compute(probe, 1f, s, null, null);
-    float[] old = new float[n];
-    float[] ref = new float[n];
-    float[] adv = new float[n];
-    for (int r = 0; r < n; r++) {
-      double spread = r % 2 == 0 ? 0.1 : 1.0;
-      old[r] = s[r] + (float) (spread * gaussian(rnd));
-      ref[r] = s[r] + (float) (spread * gaussian(rnd));
-      adv[r] = (float) gaussian(rnd);
-    }
-    return LossBatch.builder(n, v).studentLogits(z).teacherLogits(u).tokens(tokens).mask(mask)
-        .criterionWeights(weights).oldLogprobs(old).refLogprobs(ref).seqAdvantages(adv).build().checkValues();
-  }
-
-  private static float logit(SplittableRandom rnd, Spec spec) {
-    if (rnd.nextDouble() < spec.extremeFraction()) {
-      return rnd.nextBoolean() ? 80f : -80f;
-    }
-    return (float) (spec.sigma() * gaussian(rnd));
-  }
-
-  static double gaussian(SplittableRandom rnd) {
-    double u1 = rnd.nextDouble();
-    double u2 = rnd.nextDouble();
-    return Math.sqrt(-2 * Math.log1p(-u1)) * Math.cos(2 * Math.PI * u2);
+    return new Case(name, SyntheticBatch.draw(seed, spec), params);
   }
 
   /** A copy of the batch with other student logits (same everything else). */

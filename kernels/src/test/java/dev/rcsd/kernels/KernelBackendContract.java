@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rcsd.kernels.Cases.Case;
-import dev.rcsd.kernels.Cases.Spec;
+import dev.rcsd.kernels.SyntheticBatch.Spec;
 import dev.rcsd.kernels.reference.ReferenceBackend;
 import java.util.Arrays;
 import java.util.List;
@@ -33,7 +33,7 @@ public abstract class KernelBackendContract {
   static final double ROW_RTOL = 2e-5;
   static final double GRAD_RTOL = 2e-5;
 
-  private static final Map<Case, Outcome> REFERENCE = new ConcurrentHashMap<>();
+  private static final Map<Case, KernelOutputs> REFERENCE = new ConcurrentHashMap<>();
   private KernelBackend backend;
 
   /** Opens the backend under test. */
@@ -57,25 +57,25 @@ public abstract class KernelBackendContract {
     return Cases.all();
   }
 
-  private static Outcome reference(Case c) {
-    return REFERENCE.computeIfAbsent(c, k -> Outcome.of(new ReferenceBackend(), k.batch(), k.params()));
+  private static KernelOutputs reference(Case c) {
+    return REFERENCE.computeIfAbsent(c, k -> KernelOutputs.of(new ReferenceBackend(), k.batch(), k.params()));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void matchesReference(Case c) {
-    Outcome want = reference(c);
-    Outcome got = Outcome.of(backend, c.batch(), c.params());
+    KernelOutputs want = reference(c);
+    KernelOutputs got = KernelOutputs.of(backend, c.batch(), c.params());
     assertClose("student_logprobs", want.studentLogprobs, got.studentLogprobs, ROW_ATOL, ROW_RTOL);
     assertClose("student_entropy", want.studentEntropy, got.studentEntropy, ROW_ATOL, ROW_RTOL);
     assertClose("teacher_logprobs", want.teacherLogprobs, got.teacherLogprobs, ROW_ATOL, ROW_RTOL);
     assertClose("jsd", want.jsd, got.jsd, ROW_ATOL, ROW_RTOL);
     assertClose("topk_kl", want.topkKl, got.topkKl, ROW_ATOL, ROW_RTOL);
     assertClose("advantages", want.advantages, got.advantages, ROW_ATOL, ROW_RTOL);
-    assertClose("loss_jsd", want.lossJsd, got.lossJsd, ROW_ATOL, ROW_RTOL);
-    assertClose("loss_topk", want.lossTopk, got.lossTopk, ROW_ATOL, ROW_RTOL);
-    assertClose("loss_pg", want.lossPg, got.lossPg, ROW_ATOL, ROW_RTOL);
-    assertClose("loss_grpo", want.lossGrpo, got.lossGrpo, ROW_ATOL, ROW_RTOL);
+    assertClose("loss_jsd", want.lossJsd(), got.lossJsd(), ROW_ATOL, ROW_RTOL);
+    assertClose("loss_topk", want.lossTopk(), got.lossTopk(), ROW_ATOL, ROW_RTOL);
+    assertClose("loss_pg", want.lossPg(), got.lossPg(), ROW_ATOL, ROW_RTOL);
+    assertClose("loss_grpo", want.lossGrpo(), got.lossGrpo(), ROW_ATOL, ROW_RTOL);
     assertClose("grad_jsd", want.gradJsd, got.gradJsd, GRAD_RTOL * maxAbs(want.gradJsd), ROW_RTOL);
     assertClose("grad_topk", want.gradTopk, got.gradTopk, GRAD_RTOL * maxAbs(want.gradTopk), ROW_RTOL);
     assertClose("grad_pg", want.gradPg, got.gradPg, GRAD_RTOL * maxAbs(want.gradPg), ROW_RTOL);
@@ -85,12 +85,12 @@ public abstract class KernelBackendContract {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void producesNoNaN(Case c) {
-    Outcome o = Outcome.of(backend, c.batch(), c.params());
+    KernelOutputs o = KernelOutputs.of(backend, c.batch(), c.params());
     for (float[] a : List.of(o.studentLogprobs, o.studentEntropy, o.teacherLogprobs, o.jsd, o.topkKl,
         o.advantages, o.gradJsd, o.gradTopk, o.gradPg, o.gradGrpo)) {
       Close.assertNoNaN(c.name(), a);
     }
-    for (double loss : new double[] {o.lossJsd, o.lossTopk, o.lossPg, o.lossGrpo}) {
+    for (double loss : new double[] {o.lossJsd(), o.lossTopk(), o.lossPg(), o.lossGrpo()}) {
       assertTrue(!Double.isNaN(loss), c.name() + ": a loss is NaN");
     }
   }
@@ -99,7 +99,7 @@ public abstract class KernelBackendContract {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void gradientRowsSumToZero(Case c) {
-    Outcome o = Outcome.of(backend, c.batch(), c.params());
+    KernelOutputs o = KernelOutputs.of(backend, c.batch(), c.params());
     int v = c.batch().vocab();
     for (float[] g : List.of(o.gradJsd, o.gradTopk, o.gradPg, o.gradGrpo)) {
       for (int n = 0; n < c.batch().rows(); n++) {
@@ -117,7 +117,7 @@ public abstract class KernelBackendContract {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void lossIsTheMaskedMeanOfRows(Case c) {
-    Outcome o = Outcome.of(backend, c.batch(), c.params());
+    KernelOutputs o = KernelOutputs.of(backend, c.batch(), c.params());
     LossBatch b = c.batch();
     int k = b.contexts();
     double m = b.maskSum();
@@ -129,18 +129,18 @@ public abstract class KernelBackendContract {
         topk += b.mask()[n] * o.topkKl[i * b.rows() + n];
       }
     }
-    assertClose("loss_jsd", m == 0 ? 0 : jsd / (k * m), o.lossJsd, 1e-6, 1e-5);
-    assertClose("loss_topk", m == 0 ? 0 : topk / (k * m), o.lossTopk, 1e-6, 1e-5);
+    assertClose("loss_jsd", m == 0 ? 0 : jsd / (k * m), o.lossJsd(), 1e-6, 1e-5);
+    assertClose("loss_topk", m == 0 ? 0 : topk / (k * m), o.lossTopk(), 1e-6, 1e-5);
   }
 
   @Test
   void emptyMaskGivesZeroLossesAndGradients() {
-    LossBatch b = Cases.draw(31, Spec.of(5, 200, 2).masked(1.0));
-    Outcome o = Outcome.of(backend, b, LossParams.DEFAULTS);
-    assertEquals(0.0, o.lossJsd);
-    assertEquals(0.0, o.lossTopk);
-    assertEquals(0.0, o.lossPg);
-    assertEquals(0.0, o.lossGrpo);
+    LossBatch b = SyntheticBatch.draw(31, Spec.of(5, 200, 2).masked(1.0));
+    KernelOutputs o = KernelOutputs.of(backend, b, LossParams.DEFAULTS);
+    assertEquals(0.0, o.lossJsd());
+    assertEquals(0.0, o.lossTopk());
+    assertEquals(0.0, o.lossPg());
+    assertEquals(0.0, o.lossGrpo());
     for (float[] g : List.of(o.gradJsd, o.gradTopk, o.gradPg, o.gradGrpo)) {
       for (float x : g) {
         assertEquals(0f, Math.abs(x));
@@ -154,9 +154,9 @@ public abstract class KernelBackendContract {
   @ParameterizedTest
   @ValueSource(floats = {0f, 0.25f, 0.5f, 1f})
   void identicalTeacherGivesZeroDivergence(float beta) {
-    LossBatch drawn = Cases.draw(32, Spec.of(6, 700, 1).padded(0.1));
+    LossBatch drawn = SyntheticBatch.draw(32, Spec.of(6, 700, 1).padded(0.1));
     LossBatch b = Cases.withTeachers(drawn, new float[][] {drawn.studentLogits()}, new float[] {1f});
-    Outcome o = Outcome.of(backend, b, LossParams.DEFAULTS.withJsdBeta(beta).withKlClip(Float.POSITIVE_INFINITY));
+    KernelOutputs o = KernelOutputs.of(backend, b, LossParams.DEFAULTS.withJsdBeta(beta).withKlClip(Float.POSITIVE_INFINITY));
     assertClose("jsd", new float[6], o.jsd, 1e-5, 0);
     assertClose("topk_kl", new float[6], o.topkKl, 1e-5, 0);
     assertClose("advantages", new float[6], o.advantages, 1e-5, 0);
@@ -166,7 +166,7 @@ public abstract class KernelBackendContract {
 
   @Test
   void jsdIsSymmetricAtHalf() {
-    LossBatch b = Cases.draw(33, Spec.of(6, 500, 1));
+    LossBatch b = SyntheticBatch.draw(33, Spec.of(6, 500, 1));
     LossBatch swapped = Cases.withTeachers(Cases.withStudent(b, b.teacherLogits()[0]),
         new float[][] {b.studentLogits()}, b.criterionWeights());
     LossParams p = LossParams.DEFAULTS.withJsdBeta(0.5f);
@@ -196,14 +196,14 @@ public abstract class KernelBackendContract {
 
   @Test
   void addingAConstantToARowChangesNothing() {
-    LossBatch b = Cases.draw(34, Spec.of(4, 900, 2));
+    LossBatch b = SyntheticBatch.draw(34, Spec.of(4, 900, 2));
     float[] shifted = Cases.copy(b.studentLogits());
     for (int i = 0; i < shifted.length; i++) {
       shifted[i] += 17f;
     }
     LossParams p = LossParams.DEFAULTS;
-    Outcome base = Outcome.of(backend, b, p);
-    Outcome moved = Outcome.of(backend, Cases.withStudent(b, shifted), p);
+    KernelOutputs base = KernelOutputs.of(backend, b, p);
+    KernelOutputs moved = KernelOutputs.of(backend, Cases.withStudent(b, shifted), p);
     assertClose("student_logprobs", base.studentLogprobs, moved.studentLogprobs, 1e-4, 1e-5);
     assertClose("jsd", base.jsd, moved.jsd, 1e-4, 1e-4);
     assertClose("grad_jsd", base.gradJsd, moved.gradJsd, 1e-4 * maxAbs(base.gradJsd), 1e-3);
@@ -214,7 +214,7 @@ public abstract class KernelBackendContract {
   @Test
   void temperatureDividesTheLogits() {
     float t = 1.7f;
-    LossBatch b = Cases.draw(35, Spec.of(5, 400, 1));
+    LossBatch b = SyntheticBatch.draw(35, Spec.of(5, 400, 1));
     float[] scaledZ = Cases.copy(b.studentLogits());
     float[] scaledU = Cases.copy(b.teacherLogits()[0]);
     for (int i = 0; i < scaledZ.length; i++) {
@@ -224,8 +224,8 @@ public abstract class KernelBackendContract {
     LossBatch scaled = Cases.withTeachers(Cases.withStudent(b, scaledZ), new float[][] {scaledU},
         b.criterionWeights());
     LossParams p = LossParams.DEFAULTS.withTopK(10);
-    Outcome hot = Outcome.of(backend, b, p.withTemperature(t));
-    Outcome cold = Outcome.of(backend, scaled, p.withTemperature(1f));
+    KernelOutputs hot = KernelOutputs.of(backend, b, p.withTemperature(t));
+    KernelOutputs cold = KernelOutputs.of(backend, scaled, p.withTemperature(1f));
     assertClose("jsd", cold.jsd, hot.jsd, 1e-5, 1e-4);
     assertClose("topk_kl", cold.topkKl, hot.topkKl, 1e-5, 1e-4);
     float[] coldOverT = Cases.copy(cold.gradJsd);
@@ -238,7 +238,7 @@ public abstract class KernelBackendContract {
   /** With old = ref = s every ratio is 1 and the k3 KL is 0: loss = -mean(A), dl/ds = -A. */
   @Test
   void grpoAtRatioOneIsMinusTheMeanAdvantage() {
-    LossBatch drawn = Cases.draw(36, Spec.of(6, 300, 0).masked(0.3));
+    LossBatch drawn = SyntheticBatch.draw(36, Spec.of(6, 300, 0).masked(0.3));
     LossParams p = LossParams.DEFAULTS.withKlCoef(0.3f);
     float[] s = new float[6];
     backend.tokenLogProbs().compute(drawn, p.temperature(), s, null, null);
@@ -257,7 +257,7 @@ public abstract class KernelBackendContract {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void topKGradientStaysOnTheTeachersTopK(Case c) {
-    Outcome o = Outcome.of(backend, c.batch(), c.params());
+    KernelOutputs o = KernelOutputs.of(backend, c.batch(), c.params());
     LossBatch b = c.batch();
     int v = b.vocab();
     int limit = b.contexts() * Math.min(c.params().topK(), v);
@@ -275,14 +275,14 @@ public abstract class KernelBackendContract {
   void repeatedCallsAreIndependent() {
     Case first = Cases.all().get(0);
     Case other = Cases.all().get(7);
-    Outcome a = Outcome.of(backend, first.batch(), first.params());
-    Outcome.of(backend, other.batch(), other.params());
-    Outcome again = Outcome.of(backend, first.batch(), first.params());
+    KernelOutputs a = KernelOutputs.of(backend, first.batch(), first.params());
+    KernelOutputs.of(backend, other.batch(), other.params());
+    KernelOutputs again = KernelOutputs.of(backend, first.batch(), first.params());
     assertArrayEquals(a.gradJsd, again.gradJsd);
     assertArrayEquals(a.gradTopk, again.gradTopk);
     assertArrayEquals(a.gradPg, again.gradPg);
     assertArrayEquals(a.gradGrpo, again.gradGrpo);
     assertArrayEquals(a.studentEntropy, again.studentEntropy);
-    assertEquals(a.lossJsd, again.lossJsd);
+    assertEquals(a.lossJsd(), again.lossJsd());
   }
 }

@@ -101,8 +101,8 @@ public final class GeneralizedJsdSimd implements GeneralizedJsd {
             .max(SimdRows.LOG_FLOOR);
         FloatVector b = FloatVector.fromArray(SimdRows.F, u, base + v).sub(tMax).mul(vt).sub(tLogZ)
             .max(SimdRows.LOG_FLOOR);
-        FloatVector ps = VectorMath.exp(a);
-        FloatVector pt = VectorMath.exp(b);
+        FloatVector ps = a.lanewise(VectorOperators.EXP);
+        FloatVector pt = b.lanewise(VectorOperators.EXP);
         acc = pt.fma(b.sub(a), acc);
         if (writeGrad) {
           FloatVector g = ps.sub(pt).mul(vc);
@@ -155,14 +155,14 @@ public final class GeneralizedJsdSimd implements GeneralizedJsd {
             .max(SimdRows.LOG_FLOOR);
         FloatVector b = FloatVector.fromArray(SimdRows.F, u, base + v).sub(tMax).mul(vt).sub(tLogZ)
             .max(SimdRows.LOG_FLOOR);
-        FloatVector ps = VectorMath.exp(a);
+        FloatVector ps = a.lanewise(VectorOperators.EXP);
         FloatVector studentTerm;
         if (reverse) {
           studentTerm = ps.mul(a.sub(b));
           accJ = accJ.add(studentTerm);
         } else {
-          FloatVector pt = VectorMath.exp(b);
-          FloatVector logM = VectorMath.log(ps.mul(vOneMinusBeta).add(pt.mul(vBeta))).max(SimdRows.LOG_FLOOR);
+          FloatVector pt = b.lanewise(VectorOperators.EXP);
+          FloatVector logM = ps.mul(vOneMinusBeta).add(pt.mul(vBeta)).lanewise(VectorOperators.LOG).max(SimdRows.LOG_FLOOR);
           studentTerm = ps.mul(a.sub(logM));
           accJ = pt.mul(b.sub(logM)).fma(vBeta, studentTerm.fma(vOneMinusBeta, accJ));
         }
@@ -212,7 +212,7 @@ public final class GeneralizedJsdSimd implements GeneralizedJsd {
     int v = 0;
     int upper = SimdRows.F.loopBound(vocab);
     for (; v < upper; v += SimdRows.L) {
-      FloatVector ps = VectorMath.exp(FloatVector.fromArray(SimdRows.F, z, base + v).sub(sMax).mul(vt).sub(sLogZ));
+      FloatVector ps = FloatVector.fromArray(SimdRows.F, z, base + v).sub(sMax).mul(vt).sub(sLogZ).lanewise(VectorOperators.EXP);
       FloatVector g = FloatVector.fromArray(SimdRows.F, grad, base + v);
       ps.neg().fma(vAmount, g).intoArray(grad, base + v);
     }

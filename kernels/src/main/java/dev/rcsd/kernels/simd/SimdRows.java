@@ -8,10 +8,12 @@ import jdk.incubator.vector.VectorSpecies;
  * Vector passes over one row shared by the SIMD kernels. Rows are scanned in chunks that fit the
  * L1 cache: the chunk's max is found first, then its exponentials are summed against the running
  * max (online log-sum-exp with one exp per element). Each chunk's sum is reduced into a double, so
- * a 151,936-wide row keeps float32 rounding near 1e-6 relative.
+ * a 151,936-wide row keeps float32 rounding near 1e-6 relative. exp and log are the JDK's
+ * {@code lanewise(EXP)} and {@code lanewise(LOG)} (SVML on x86): one intrinsic each, which keeps
+ * C2's graphs small enough to inline every vector operation, and exact 0 for -inf padding.
  */
 final class SimdRows {
-  static final VectorSpecies<Float> F = VectorMath.F;
+  static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   static final int L = F.length();
   /** Floats per chunk: 8 KiB, a multiple of every vector length. */
   static final int CHUNK = 2048;
@@ -80,8 +82,8 @@ final class SimdRows {
     int i = 0;
     int upper2 = n - n % (2 * L);
     for (; i < upper2; i += 2 * L) {
-      acc0 = acc0.add(VectorMath.exp(FloatVector.fromArray(F, a, from + i).sub(vm).mul(vt)));
-      acc1 = acc1.add(VectorMath.exp(FloatVector.fromArray(F, a, from + i + L).sub(vm).mul(vt)));
+      acc0 = acc0.add(FloatVector.fromArray(F, a, from + i).sub(vm).mul(vt).lanewise(VectorOperators.EXP));
+      acc1 = acc1.add(FloatVector.fromArray(F, a, from + i + L).sub(vm).mul(vt).lanewise(VectorOperators.EXP));
     }
     double s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     for (; i < n; i++) {
@@ -100,7 +102,7 @@ final class SimdRows {
     int upper = F.loopBound(n);
     for (; i < upper; i += L) {
       FloatVector d = FloatVector.fromArray(F, a, from + i).sub(vm).mul(vt).max(LOG_FLOOR);
-      FloatVector p = VectorMath.exp(d);
+      FloatVector p = d.lanewise(VectorOperators.EXP);
       acc = acc.add(p);
       accD = p.fma(d, accD);
     }
@@ -134,7 +136,7 @@ final class SimdRows {
     int upper = F.loopBound(len);
     for (; i < upper; i += L) {
       FloatVector logp = FloatVector.fromArray(F, a, from + i).sub(vm).mul(vt).sub(vz);
-      VectorMath.exp(logp).mul(vc).intoArray(grad, gFrom + i);
+      logp.lanewise(VectorOperators.EXP).mul(vc).intoArray(grad, gFrom + i);
     }
     for (; i < len; i++) {
       grad[gFrom + i] = (float) (-c * Math.exp(st.logProb(a[from + i], invT)));

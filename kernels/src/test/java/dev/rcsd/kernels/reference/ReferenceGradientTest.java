@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rcsd.kernels.Cases;
-import dev.rcsd.kernels.Cases.Spec;
+import dev.rcsd.kernels.SyntheticBatch.Spec;
 import dev.rcsd.kernels.LossBatch;
 import dev.rcsd.kernels.LossParams;
+import dev.rcsd.kernels.SyntheticBatch;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,7 +24,7 @@ class ReferenceGradientTest {
   private static final int VOCAB = 40;
 
   private static LossBatch batch(long seed, double pad) {
-    LossBatch b = Cases.draw(seed, Spec.of(ROWS, VOCAB, 2).padded(pad).masked(0.2));
+    LossBatch b = SyntheticBatch.draw(seed, Spec.of(ROWS, VOCAB, 2).padded(pad).masked(0.2));
     float[] z = Cases.withStudent(b, b.studentLogits()).studentLogits().clone();
     for (int i = 0; i < z.length; i++) {
       if (Float.isFinite(z[i])) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.rcsd.kernels.Cases;
 import dev.rcsd.kernels.KernelBackend;
 import dev.rcsd.kernels.KernelBackendContract;
-import dev.rcsd.kernels.Outcome;
+import dev.rcsd.kernels.KernelOutputs;
 import org.junit.jupiter.api.Test;
 
 class SimdBackendTest extends KernelBackendContract {
@@ -20,14 +20,14 @@ class SimdBackendTest extends KernelBackendContract {
   void resultsDoNotDependOnTheThreadCount() {
     Cases.Case c = Cases.all().get(20);
     try (SimdBackend one = new SimdBackend(1); SimdBackend three = new SimdBackend(3)) {
-      Outcome a = Outcome.of(one, c.batch(), c.params());
-      Outcome b = Outcome.of(three, c.batch(), c.params());
+      KernelOutputs a = KernelOutputs.of(one, c.batch(), c.params());
+      KernelOutputs b = KernelOutputs.of(three, c.batch(), c.params());
       assertArrayEquals(a.gradJsd, b.gradJsd);
       assertArrayEquals(a.gradTopk, b.gradTopk);
       assertArrayEquals(a.gradPg, b.gradPg);
       assertArrayEquals(a.gradGrpo, b.gradGrpo);
-      assertEquals(a.lossJsd, b.lossJsd);
-      assertEquals(a.lossGrpo, b.lossGrpo);
+      assertEquals(a.lossJsd(), b.lossJsd());
+      assertEquals(a.lossGrpo(), b.lossGrpo());
     }
   }
 }

@@ -1,0 +1,11 @@
+package dev.rcsd.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code rcsd kernels ...}: the loss-kernel library from the command line. */
+@Command(
+    name = "kernels",
+    mixinStandardHelpOptions = true,
+    description = "List, run and benchmark the loss-kernel backends.",
+    subcommands = {KernelsBackendsCommand.class, KernelsRunCommand.class, KernelsBenchCommand.class})
+final class KernelsCommand {}

@@ -1,0 +1,100 @@
+package dev.rcsd.io;
+
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.Channels;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes a file so that its final name only ever holds a complete file: the bytes go to a
+ * temporary file beside it, which is flushed, fsynced and then renamed over the target. A failed
+ * or interrupted write leaves the previous file (if any) untouched and removes the temporary.
+ *
+ * <pre>
+ *   try (AtomicFile f = AtomicFile.create(path)) {
+ *     write(f.stream());
+ *     f.commit();
+ *   }                      // not committed: the temporary is deleted
+ * </pre>
+ */
+public final class AtomicFile implements AutoCloseable {
+  private final Path target;
+  private final Path temp;
+  private final FileChannel channel;
+  private final OutputStream stream;
+  private boolean committed;
+
+  private AtomicFile(Path target) throws IOException {
+    this.target = target;
+    Path dir = target.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    this.temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".partial");
+    this.channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+    OutputStream raw = new FilterOutputStream(Channels.newOutputStream(channel)) {
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+      }
+
+      @Override
+      public void close() {
+        // the channel is closed by AtomicFile, after fsync
+      }
+    };
+    this.stream = new BufferedOutputStream(raw, 1 << 20);
+  }
+
+  public static AtomicFile create(Path target) throws IOException {
+    return new AtomicFile(target);
+  }
+
+  /** Where to write the content. Closing it is harmless; {@link #commit()} flushes it. */
+  public OutputStream stream() {
+    return stream;
+  }
+
+  /** The file that will appear on commit. */
+  public Path target() {
+    return target;
+  }
+
+  /** Flushes, fsyncs and renames the temporary over the target, then fsyncs the directory. */
+  public void commit() throws IOException {
+    stream.flush();
+    channel.force(true);
+    channel.close();
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+    committed = true;
+    syncDirectory(target.toAbsolutePath().getParent());
+  }
+
+  private static void syncDirectory(Path dir) {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException | UnsupportedOperationException ignored) {
+      // not every platform can open a directory for fsync; the rename itself is already atomic
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (!committed) {
+      try {
+        channel.close();
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+    }
+  }
+}
