@@ -70,7 +70,7 @@ final class KernelsBenchCommand implements Callable<Integer> {
         opened.add(Backends.open(name, choice.options()));
       }
       for (String shape : shapes) {
-        int[] nv = parseShape(shape);
+        int[] nv = SyntheticBatch.parseShape(shape);
         out.printf("%nN=%d V=%d K=%d  (%d threads; GB/s of the bytes each kernel must move)%n", nv[0], nv[1],
             contexts, threads);
         out.printf("%-15s %-10s %10s %9s %9s%n", "kernel", "backend", "ms/call", "GB/s", "of probe");
@@ -128,21 +128,5 @@ final class KernelsBenchCommand implements Callable<Integer> {
     } while (ms.size() < Math.max(1, reps) || System.nanoTime() < measureEnd);
     ms.sort(null);
     return ms.get(ms.size() / 2);
-  }
-
-  static int[] parseShape(String shape) {
-    String[] parts = shape.toLowerCase().split("x");
-    try {
-      if (parts.length == 2) {
-        int n = Integer.parseInt(parts[0].trim());
-        int v = Integer.parseInt(parts[1].trim());
-        if (n > 0 && v > 0) {
-          return new int[] {n, v};
-        }
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    throw new IllegalArgumentException("--shape '" + shape + "' is not ROWSxVOCAB, e.g. 64x151936");
   }
 }

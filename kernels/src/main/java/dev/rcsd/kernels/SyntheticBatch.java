@@ -37,6 +37,23 @@ public final class SyntheticBatch {
     }
   }
 
+  /** Parses {@code ROWSxVOCAB}, e.g. {@code 512x151936}, into {rows, vocab}. */
+  public static int[] parseShape(String shape) {
+    String[] parts = shape.toLowerCase(java.util.Locale.ROOT).split("x");
+    try {
+      if (parts.length == 2) {
+        int n = Integer.parseInt(parts[0].trim());
+        int v = Integer.parseInt(parts[1].trim());
+        if (n > 0 && v > 0) {
+          return new int[] {n, v};
+        }
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw new IllegalArgumentException("shape '" + shape + "' is not ROWSxVOCAB, e.g. 512x151936");
+  }
+
   /** Draws a batch; teacher logits are the student's plus noise, so the distributions are close. */
   public static LossBatch draw(long seed, Spec spec) {
     SplittableRandom rnd = new SplittableRandom(seed);
