@@ -6,7 +6,6 @@ import dev.rcsd.kernels.LossKernel;
 import dev.rcsd.kernels.SyntheticBatch;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -15,7 +14,10 @@ import java.util.Map;
  * GB/s of the bytes the kernel must move, the share of the probe's GB/s and the speed-up over the
  * PyTorch path, each ratio taken between rows of the same run.
  *
- * <pre>java -cp bench/target/benchmarks.jar dev.rcsd.bench.ResultsTable jmh.json</pre>
+ * <pre>java -cp bench/target/benchmarks.jar dev.rcsd.bench.ResultsTable fast.json slow.json</pre>
+ *
+ * Several files may be given (e.g. one run of the fast implementations with more iterations and
+ * one of the slow ones with fewer); rows are matched across them.
  */
 public final class ResultsTable {
   private ResultsTable() {}
@@ -23,16 +25,26 @@ public final class ResultsTable {
   record Row(String kernelClass, String shape, int contexts, String impl, double ms, double error) {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 1) {
-      System.err.println("usage: ResultsTable JMH_RESULT.json");
+    if (args.length == 0) {
+      System.err.println("usage: ResultsTable JMH_RESULT.json [MORE.json ...]");
       System.exit(2);
     }
-    System.out.print(render(Path.of(args[0])));
+    Path[] files = new Path[args.length];
+    for (int i = 0; i < args.length; i++) {
+      files[i] = Path.of(args[i]);
+    }
+    System.out.print(render(files));
   }
 
-  static String render(Path json) throws IOException, ReflectiveOperationException {
-    JsonNode root = new ObjectMapper().readTree(json.toFile());
-    Map<String, Row> rows = new LinkedHashMap<>();
+  static String render(Path... jsonFiles) throws IOException, ReflectiveOperationException {
+    Map<String, Row> rows = new java.util.TreeMap<>();
+    for (Path json : jsonFiles) {
+      read(new ObjectMapper().readTree(json.toFile()), rows);
+    }
+    return table(rows);
+  }
+
+  private static void read(JsonNode root, Map<String, Row> rows) {
     for (JsonNode r : root) {
       String benchmark = r.get("benchmark").asText();
       String cls = benchmark.substring(0, benchmark.lastIndexOf('.'));
@@ -45,6 +57,9 @@ public final class ResultsTable {
           metric.get("score").asDouble(), metric.get("scoreError").asDouble());
       rows.put(key(row.kernelClass, row.shape, row.contexts, row.impl), row);
     }
+  }
+
+  private static String table(Map<String, Row> rows) throws ReflectiveOperationException {
     StringBuilder out = new StringBuilder();
     out.append("| kernel | N x V | K | impl | ms/call | GB/s | of probe | vs PyTorch |\n");
     out.append("|---|---|---|---|---:|---:|---:|---:|\n");

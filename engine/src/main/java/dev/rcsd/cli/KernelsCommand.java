@@ -7,5 +7,6 @@ import picocli.CommandLine.Command;
     name = "kernels",
     mixinStandardHelpOptions = true,
     description = "List, run and benchmark the loss-kernel backends.",
-    subcommands = {KernelsBackendsCommand.class, KernelsRunCommand.class, KernelsBenchCommand.class})
+    subcommands = {KernelsBackendsCommand.class, KernelsDevicesCommand.class, KernelsRunCommand.class,
+      KernelsBenchCommand.class})
 final class KernelsCommand {}

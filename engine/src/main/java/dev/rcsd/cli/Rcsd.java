@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Rcsd.Version.class,
     description = "Rubric-Conditioned Self-Distillation: kernels, formats, training and evaluation.",
-    subcommands = {KernelsCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {KernelsCommand.class, CheckpointCommand.class, RolloutsCommand.class, CommandLine.HelpCommand.class})
 public final class Rcsd {
   public static void main(String[] args) {
     System.exit(run(args));
@@ -57,11 +57,16 @@ public final class Rcsd {
         || e instanceof UncheckedIOException;
   }
 
+  /** "rcsd VERSION", written into the files the tool produces. */
+  static String producer() {
+    String v = Rcsd.class.getPackage().getImplementationVersion();
+    return "rcsd " + (v == null ? "(development build)" : v);
+  }
+
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Rcsd.class.getPackage().getImplementationVersion();
-      return new String[] {"rcsd " + (v == null ? "(development build)" : v)};
+      return new String[] {producer()};
     }
   }
 }

@@ -46,7 +46,9 @@ public abstract class KernelBackendContract {
 
   @AfterAll
   void closeBackend() {
-    backend.close();
+    if (backend != null) {
+      backend.close();
+    }
   }
 
   protected KernelBackend backend() {
@@ -95,7 +97,10 @@ public abstract class KernelBackendContract {
     }
   }
 
-  /** Every loss depends on z only through log-softmax, so each gradient row sums to zero. */
+  /**
+   * Every loss depends on z only through log-softmax, so each gradient row sums to zero (up to the
+   * float32 rounding of its elements, hence a bound relative to the row's L1 norm).
+   */
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void gradientRowsSumToZero(Case c) {
@@ -104,12 +109,12 @@ public abstract class KernelBackendContract {
     for (float[] g : List.of(o.gradJsd, o.gradTopk, o.gradPg, o.gradGrpo)) {
       for (int n = 0; n < c.batch().rows(); n++) {
         double sum = 0;
-        double scale = 0;
+        double l1 = 0;
         for (int i = 0; i < v; i++) {
           sum += g[n * v + i];
-          scale = Math.max(scale, Math.abs(g[n * v + i]));
+          l1 += Math.abs(g[n * v + i]);
         }
-        assertEquals(0, sum, 1e-4 * scale + 1e-12, c.name() + " row " + n);
+        assertEquals(0, sum, 1e-5 * l1 + 1e-12, c.name() + " row " + n);
       }
     }
   }

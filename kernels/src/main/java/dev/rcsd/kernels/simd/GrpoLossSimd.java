@@ -6,8 +6,9 @@ import dev.rcsd.kernels.LossParams;
 import dev.rcsd.kernels.Outputs;
 
 /**
- * {@link GrpoLoss}, fused per row: pass 1 finds the student's log-sum-exp (and s), the token's
- * loss and dl/ds are scalar, pass 2 writes dl/ds (onehot - p). Two reads of the row, one write.
+ * {@link GrpoLoss}, fused per row: pass 1 reads the student row once, finding its log-sum-exp (and
+ * s) and leaving each exponential in the gradient row; the token's loss and dl/ds are scalar; pass
+ * 2 scales the gradient row in place to dl/ds (onehot - p). One exponential per element.
  */
 public final class GrpoLossSimd implements GrpoLoss {
   private final RowParallel parallel;
@@ -35,7 +36,12 @@ public final class GrpoLossSimd implements GrpoLoss {
         int base = n * vocab;
         int token = batch.tokens()[n];
         double mask = batch.mask()[n];
-        SimdRows.stats(z, base, vocab, invT, false, st);
+        // masked rows only need s; the others keep their exponentials in the gradient row
+        if (mask == 0) {
+          SimdRows.stats(z, base, vocab, invT, false, st);
+        } else {
+          SimdRows.statsStoring(z, base, vocab, invT, st, grad, base);
+        }
         float s = st.logProb(z[base + token], invT);
         if (studentLogprobs != null) {
           studentLogprobs[n] = s;
@@ -43,7 +49,7 @@ public final class GrpoLossSimd implements GrpoLoss {
         rowLoss[n] = mask * GrpoLoss.tokenLoss(s, old[n], ref[n], adv[n], params);
         double dlds = GrpoLoss.tokenGradient(s, old[n], ref[n], adv[n], params);
         float c = (float) (mask * dlds * scale * invT);
-        SimdRows.writeTokenGrad(z, base, vocab, st, invT, c, token, grad, base);
+        SimdRows.scaleStoredTokenGrad(st, invT, mask == 0 ? 0f : c, token, grad, base, vocab);
       }
     });
     return SimdRows.sum(rowLoss) * scale;

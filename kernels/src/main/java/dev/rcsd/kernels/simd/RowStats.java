@@ -17,6 +17,9 @@ final class RowStats {
   double sumExp;
   double sumExpD;
 
+  /** The running max (raw logit) each chunk's exponentials were taken against, when stored. */
+  float[] chunkMax = new float[0];
+
   /** log p of raw logit {@code z}. */
   float logProb(float z, float invT) {
     return (z - max) * invT - logZ;

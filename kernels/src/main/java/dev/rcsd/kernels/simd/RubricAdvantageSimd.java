@@ -6,8 +6,9 @@ import dev.rcsd.kernels.Outputs;
 import dev.rcsd.kernels.RubricAdvantage;
 
 /**
- * {@link RubricAdvantage}, fused per row: one log-sum-exp pass over the student row and each
- * teacher row gives s and t; the advantage is scalar; a second student pass writes the gradient.
+ * {@link RubricAdvantage}, fused per row: one log-sum-exp pass over the student row (leaving its
+ * exponentials in the gradient row) and over each teacher row gives s and t; the advantage is
+ * scalar; the gradient row is then scaled in place. The logits are read once each.
  */
 public final class RubricAdvantageSimd implements RubricAdvantage {
   private final RowParallel parallel;
@@ -38,7 +39,12 @@ public final class RubricAdvantageSimd implements RubricAdvantage {
         int base = n * vocab;
         int token = batch.tokens()[n];
         double mask = batch.mask()[n];
-        SimdRows.stats(z, base, vocab, invT, false, st);
+        // masked rows only need s; the others keep their exponentials in the gradient row
+        if (mask == 0) {
+          SimdRows.stats(z, base, vocab, invT, false, st);
+        } else {
+          SimdRows.statsStoring(z, base, vocab, invT, st, grad, base);
+        }
         float s = st.logProb(z[base + token], invT);
         double adv = 0;
         for (int k = 0; k < teachers.length; k++) {
@@ -52,7 +58,7 @@ public final class RubricAdvantageSimd implements RubricAdvantage {
         advantages[n] = (float) adv;
         rowLoss[n] = -mask * adv * s;
         float c = (float) (-mask * adv * scale * invT);
-        SimdRows.writeTokenGrad(z, base, vocab, st, invT, c, token, grad, base);
+        SimdRows.scaleStoredTokenGrad(st, invT, mask == 0 ? 0f : c, token, grad, base, vocab);
       }
     });
     return SimdRows.sum(rowLoss) * scale;

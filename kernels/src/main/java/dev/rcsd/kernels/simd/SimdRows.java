@@ -73,6 +73,87 @@ final class SimdRows {
     st.entropy = entropy ? (float) (Math.log(z) - e / z) : Float.NaN;
   }
 
+  /**
+   * As {@link #stats} without entropy, and also stores e(v) = exp((a_v - m_c) / T) in
+   * {@code out[outFrom + v]}, m_c being the running max when v's chunk was summed (kept in
+   * {@code st.chunkMax}). A gradient row about to be overwritten is the natural {@code out}: the
+   * gradient pass then needs no exponential, see {@link #scaleStoredTokenGrad}.
+   */
+  static void statsStoring(float[] a, int from, int len, float invT, RowStats st, float[] out, int outFrom) {
+    int chunks = (len + CHUNK - 1) / CHUNK;
+    if (st.chunkMax.length < chunks) {
+      st.chunkMax = new float[chunks];
+    }
+    float m = Float.NEGATIVE_INFINITY;
+    double z = 0;
+    for (int c = 0, k = 0; c < len; c += CHUNK, k++) {
+      int n = Math.min(CHUNK, len - c);
+      float cm = max(a, from + c, n);
+      if (cm > m) {
+        if (m != Float.NEGATIVE_INFINITY) {
+          z *= Math.exp(((double) m - cm) * invT);
+        }
+        m = cm;
+      }
+      st.chunkMax[k] = m;
+      if (m == Float.NEGATIVE_INFINITY) {
+        java.util.Arrays.fill(out, outFrom + c, outFrom + c + n, 0f); // padding so far: p = 0
+        continue;
+      }
+      z += storeExp(a, from + c, n, m, invT, out, outFrom + c);
+    }
+    st.max = m;
+    st.logZ = (float) Math.log(z);
+    st.entropy = Float.NaN;
+  }
+
+  /** out[i] = exp((a[i] - m) / T) over a chunk; returns their sum. */
+  private static double storeExp(float[] a, int from, int n, float m, float invT, float[] out, int outFrom) {
+    FloatVector vm = FloatVector.broadcast(F, m);
+    FloatVector vt = FloatVector.broadcast(F, invT);
+    FloatVector acc = FloatVector.zero(F);
+    int i = 0;
+    int upper = F.loopBound(n);
+    for (; i < upper; i += L) {
+      FloatVector e = FloatVector.fromArray(F, a, from + i).sub(vm).mul(vt).lanewise(VectorOperators.EXP);
+      e.intoArray(out, outFrom + i);
+      acc = acc.add(e);
+    }
+    double s = acc.reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      float e = (float) Math.exp((a[from + i] - m) * invT);
+      out[outFrom + i] = e;
+      s += e;
+    }
+    return s;
+  }
+
+  /**
+   * Turns the exponentials stored by {@link #statsStoring} into the gradient of c * log p(token):
+   * grad = c (onehot(token) - p), p(v) = e(v) exp((m_c - max) / T - log Z), one scale per chunk.
+   */
+  static void scaleStoredTokenGrad(RowStats st, float invT, float c, int token, float[] grad, int gFrom, int len) {
+    if (c == 0f) {
+      java.util.Arrays.fill(grad, gFrom, gFrom + len, 0f);
+      return;
+    }
+    for (int ch = 0, k = 0; ch < len; ch += CHUNK, k++) {
+      int n = Math.min(CHUNK, len - ch);
+      float scale = (float) (-c * Math.exp(((double) st.chunkMax[k] - st.max) * invT - st.logZ));
+      FloatVector vs = FloatVector.broadcast(F, scale);
+      int i = 0;
+      int upper = F.loopBound(n);
+      int base = gFrom + ch;
+      for (; i < upper; i += L) {
+        FloatVector.fromArray(F, grad, base + i).mul(vs).intoArray(grad, base + i);
+      }
+      for (; i < n; i++) {
+        grad[base + i] *= scale;
+      }
+    }
+    grad[gFrom + token] += c;
+  }
+
   /** st.sumExp = sum exp((a - m) / T) over a chunk. */
   private static void sumExp(float[] a, int from, int n, float m, float invT, RowStats st) {
     FloatVector vm = FloatVector.broadcast(F, m);
@@ -116,32 +197,6 @@ final class SimdRows {
     }
     st.sumExp = s;
     st.sumExpD = sd;
-  }
-
-  /**
-   * grad[gFrom + v] = c (onehot(token) - p(v)) for p = softmax of the row described by {@code st}:
-   * the gradient of c * log p(token) with respect to the row's scaled logits. Writes zeros when c = 0.
-   */
-  static void writeTokenGrad(float[] a, int from, int len, RowStats st, float invT, float c, int token,
-      float[] grad, int gFrom) {
-    if (c == 0f) {
-      java.util.Arrays.fill(grad, gFrom, gFrom + len, 0f);
-      return;
-    }
-    FloatVector vm = FloatVector.broadcast(F, st.max);
-    FloatVector vt = FloatVector.broadcast(F, invT);
-    FloatVector vz = FloatVector.broadcast(F, st.logZ);
-    FloatVector vc = FloatVector.broadcast(F, -c);
-    int i = 0;
-    int upper = F.loopBound(len);
-    for (; i < upper; i += L) {
-      FloatVector logp = FloatVector.fromArray(F, a, from + i).sub(vm).mul(vt).sub(vz);
-      logp.lanewise(VectorOperators.EXP).mul(vc).intoArray(grad, gFrom + i);
-    }
-    for (; i < len; i++) {
-      grad[gFrom + i] = (float) (-c * Math.exp(st.logProb(a[from + i], invT)));
-    }
-    grad[gFrom + token] += c;
   }
 
   /** The sum of per-row values in row order, so the total does not depend on the thread count. */
