@@ -12,6 +12,9 @@ import dev.rcsd.kernels.LossKernel;
 import dev.rcsd.kernels.LossParams;
 import dev.rcsd.kernels.SyntheticBatch;
 import dev.rcsd.kernels.simd.StreamProbe;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * One kernel timed on every implementation, with its two baselines in the same run:
  *
  * <pre>
- *   impl = reference | simd | opencl ...   the kernel backend, one fused call
+ *   impl = reference | simd | opencl     the kernel backend, one fused call
  *          probe                            stream the bytes the kernel must move (StreamProbe)
  *          pytorch                          the same loss as DJL/PyTorch ops, forward + backward
  * </pre>
@@ -53,7 +56,7 @@ public abstract class KernelBenchmark {
   @Param({"512x151936", "4096x32000"})
   public String shape;
 
-  @Param({"simd", "probe", "pytorch", "reference"})
+  @Param({"simd", "opencl", "probe", "pytorch", "reference"})
   public String impl;
 
   @Param({"1"})
@@ -70,7 +73,7 @@ public abstract class KernelBenchmark {
   protected abstract NDArray torchLoss(TorchInputs in);
 
   @Setup(Level.Trial)
-  public void setUp() {
+  public void setUp() throws IOException {
     int[] nv = SyntheticBatch.parseShape(shape);
     LossBatch batch = SyntheticBatch.draw(42, SyntheticBatch.Spec.of(nv[0], nv[1], contexts).masked(0));
     LossKernel kernel = kernel();
@@ -96,7 +99,11 @@ public abstract class KernelBenchmark {
         op = () -> torchStep(manager, in, kernel.writesGradient());
       }
       default -> {
-        KernelBackend backend = Backends.open(impl, BackendOptions.DEFAULTS);
+        // device settings as ./rcsd reads them, when run from the repository root
+        Path config = Path.of("tornado-config", "opencl.properties");
+        BackendOptions options = Files.isRegularFile(config) ? BackendOptions.DEFAULTS.withFile(config)
+            : BackendOptions.DEFAULTS;
+        KernelBackend backend = Backends.open(impl, options);
         resources.add(backend);
         KernelOutputs outputs = KernelOutputs.allocate(batch);
         op = () -> outputs.run(kernel, backend, batch, params);

@@ -2,19 +2,17 @@ package dev.rcsd.cli;
 
 import dev.rcsd.kernels.BackendOptions;
 import java.io.IOException;
-import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.stream.Stream;
 import picocli.CommandLine.Option;
 
 /**
  * The options that pick and configure a kernel backend, shared by the commands that run kernels.
- * Settings are layered: the device file (tornado-config/opencl.properties beside the launcher, or
+ * Settings are layered: the device files (tornado-config/*.properties beside the launcher, or
  * --device-config), then --backend-property.
  */
 final class BackendChoice {
@@ -25,7 +23,7 @@ final class BackendChoice {
   int threads;
 
   @Option(names = "--device-config", paramLabel = "FILE",
-      description = "Device settings file (default: tornado-config/opencl.properties of the installation).")
+      description = "Device settings file (default: tornado-config/{opencl,tornado}.properties of the installation).")
   Path deviceConfig;
 
   @Option(names = "--backend-property", paramLabel = "KEY=VALUE",
@@ -33,36 +31,29 @@ final class BackendChoice {
   Map<String, String> properties = Map.of();
 
   BackendOptions options() {
-    Map<String, String> all = new HashMap<>(deviceFile());
-    all.putAll(properties);
-    return new BackendOptions(threads, all);
+    BackendOptions options = new BackendOptions(threads, properties);
+    for (Path file : deviceFiles()) {
+      try {
+        options = options.withFile(file);
+      } catch (IOException e) {
+        throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+      }
+    }
+    return options;
   }
 
-  private Map<String, String> deviceFile() {
-    Path file = deviceConfig;
-    if (file == null) {
-      String home = System.getenv(HOME_ENV);
-      if (home == null) {
-        return Map.of();
-      }
-      file = Path.of(home, "tornado-config", "opencl.properties");
-      if (!Files.isRegularFile(file)) {
-        return Map.of();
-      }
+  /** --device-config, else the installation's tornado-config/{opencl,tornado}.properties. */
+  private List<Path> deviceFiles() {
+    if (deviceConfig != null) {
+      return List.of(deviceConfig);
     }
-    Properties p = new Properties();
-    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      p.load(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+    String home = System.getenv(HOME_ENV);
+    if (home == null) {
+      return List.of();
     }
-    Map<String, String> map = new HashMap<>();
-    p.stringPropertyNames().forEach(k -> {
-      String v = p.getProperty(k).trim();
-      if (!v.isEmpty()) {
-        map.put(k, v);
-      }
-    });
-    return map;
+    return Stream.of("opencl.properties", "tornado.properties")
+        .map(name -> Path.of(home, "tornado-config", name))
+        .filter(Files::isRegularFile)
+        .toList();
   }
 }

@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Rcsd.Version.class,
     description = "Rubric-Conditioned Self-Distillation: kernels, formats, training and evaluation.",
-    subcommands = {KernelsCommand.class, CheckpointCommand.class, RolloutsCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {KernelsCommand.class, CheckpointCommand.class, RolloutsCommand.class, ForwardCommand.class,
+      CommandLine.HelpCommand.class})
 public final class Rcsd {
   public static void main(String[] args) {
     System.exit(run(args));

@@ -1,6 +1,13 @@
 package dev.rcsd.kernels;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * How to open a backend.
@@ -29,5 +36,22 @@ public record BackendOptions(int threads, Map<String, String> properties) {
 
   public String property(String key, String fallback) {
     return properties.getOrDefault(key, fallback);
+  }
+
+  /** These options under the settings of a properties file (e.g. tornado-config/opencl.properties); empty values are skipped. */
+  public BackendOptions withFile(Path file) throws IOException {
+    Properties p = new Properties();
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      p.load(in);
+    }
+    Map<String, String> merged = new HashMap<>();
+    p.stringPropertyNames().forEach(k -> {
+      String v = p.getProperty(k).trim();
+      if (!v.isEmpty()) {
+        merged.put(k, v);
+      }
+    });
+    merged.putAll(properties);
+    return new BackendOptions(threads, merged);
   }
 }

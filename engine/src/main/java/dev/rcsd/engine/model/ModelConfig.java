@@ -1,0 +1,164 @@
+package dev.rcsd.engine.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * The shape of a decoder from a Hugging Face {@code config.json}: Qwen3 (q/k RMSNorm per head, no
+ * biases), Llama (no q/k norm) and Qwen2 (q/k/v biases). Family defaults follow transformers'
+ * configuration classes where a field is absent.
+ *
+ * @param family          qwen3, llama or qwen2 ({@code model_type})
+ * @param headDim         explicit {@code head_dim}, else hidden / heads
+ * @param attentionBias   biases on q, k and v (Qwen2 always; Llama/Qwen3 when {@code attention_bias})
+ * @param qkNorm          RMSNorm of q and k over each head before RoPE (Qwen3)
+ */
+public record ModelConfig(
+    String family,
+    int vocabSize,
+    int hiddenSize,
+    int intermediateSize,
+    int layers,
+    int heads,
+    int kvHeads,
+    int headDim,
+    double ropeTheta,
+    double rmsNormEps,
+    boolean tieWordEmbeddings,
+    boolean attentionBias,
+    boolean qkNorm,
+    int maxPositions,
+    int bosTokenId,
+    int eosTokenId) {
+
+  public static final List<String> FAMILIES = List.of("qwen3", "llama", "qwen2");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  public ModelConfig {
+    if (!FAMILIES.contains(family)) {
+      throw new IllegalArgumentException("model_type '" + family + "' is not supported (" + String.join(", ", FAMILIES) + ")");
+    }
+    positive("vocab_size", vocabSize);
+    positive("hidden_size", hiddenSize);
+    positive("intermediate_size", intermediateSize);
+    positive("num_hidden_layers", layers);
+    positive("num_attention_heads", heads);
+    positive("num_key_value_heads", kvHeads);
+    positive("head_dim", headDim);
+    if (heads % kvHeads != 0) {
+      throw new IllegalArgumentException("num_attention_heads " + heads + " is not a multiple of num_key_value_heads "
+          + kvHeads);
+    }
+    if (headDim % 2 != 0) {
+      throw new IllegalArgumentException("head_dim " + headDim + " must be even for rotary embeddings");
+    }
+  }
+
+  private static void positive(String name, int v) {
+    if (v < 1) {
+      throw new IllegalArgumentException(name + " = " + v + " must be >= 1");
+    }
+  }
+
+  /** Parses config.json; missing required fields and unsupported families are named. */
+  public static ModelConfig fromJson(String json) {
+    JsonNode c;
+    try {
+      c = JSON.readTree(json);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("config.json is not valid JSON: " + e.getMessage());
+    }
+    String family = text(c, "model_type");
+    int hidden = integer(c, "hidden_size");
+    int heads = integer(c, "num_attention_heads");
+    boolean qwen2 = family.equals("qwen2");
+    return new ModelConfig(
+        family,
+        integer(c, "vocab_size"),
+        hidden,
+        integer(c, "intermediate_size"),
+        integer(c, "num_hidden_layers"),
+        heads,
+        c.has("num_key_value_heads") && !c.get("num_key_value_heads").isNull() ? c.get("num_key_value_heads").asInt() : heads,
+        c.has("head_dim") && !c.get("head_dim").isNull() ? c.get("head_dim").asInt() : hidden / heads,
+        c.path("rope_theta").asDouble(family.equals("llama") ? 10000.0 : 1_000_000.0),
+        c.path("rms_norm_eps").asDouble(1e-6),
+        c.path("tie_word_embeddings").asBoolean(false),
+        qwen2 || c.path("attention_bias").asBoolean(false),
+        family.equals("qwen3"),
+        c.path("max_position_embeddings").asInt(32768),
+        c.path("bos_token_id").asInt(-1),
+        eos(c.path("eos_token_id")));
+  }
+
+  private static int eos(JsonNode n) {
+    if (n.isArray()) {
+      return n.size() == 0 ? -1 : n.get(0).asInt();
+    }
+    return n.asInt(-1);
+  }
+
+  private static String text(JsonNode c, String field) {
+    if (!c.hasNonNull(field)) {
+      throw new IllegalArgumentException("config.json has no " + field);
+    }
+    return c.get(field).asText();
+  }
+
+  private static int integer(JsonNode c, String field) {
+    if (!c.hasNonNull(field) || !c.get(field).canConvertToInt()) {
+      throw new IllegalArgumentException("config.json: " + field + " is missing or not an integer");
+    }
+    return c.get(field).asInt();
+  }
+
+  /** config.json for this configuration, with the fields transformers reads. */
+  public String toJson() {
+    ObjectNode c = JSON.createObjectNode();
+    String arch = switch (family) {
+      case "qwen3" -> "Qwen3ForCausalLM";
+      case "qwen2" -> "Qwen2ForCausalLM";
+      default -> "LlamaForCausalLM";
+    };
+    c.putArray("architectures").add(arch);
+    c.put("model_type", family);
+    c.put("vocab_size", vocabSize);
+    c.put("hidden_size", hiddenSize);
+    c.put("intermediate_size", intermediateSize);
+    c.put("num_hidden_layers", layers);
+    c.put("num_attention_heads", heads);
+    c.put("num_key_value_heads", kvHeads);
+    c.put("head_dim", headDim);
+    c.put("rope_theta", ropeTheta);
+    c.put("rms_norm_eps", rmsNormEps);
+    c.put("tie_word_embeddings", tieWordEmbeddings);
+    c.put("attention_bias", attentionBias);
+    c.put("max_position_embeddings", maxPositions);
+    c.put("hidden_act", "silu");
+    c.put("bos_token_id", bosTokenId);
+    c.put("eos_token_id", eosTokenId);
+    c.put("torch_dtype", "float32");
+    try {
+      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(c) + "\n";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The built-in model trained from scratch on CPU: Qwen3's architecture, 4 layers, hidden 128,
+   * 4 heads over 2 key/value heads of 32, a vocabulary from the task's tokenizer.
+   */
+  public static ModelConfig tiny(int vocabSize, int bos, int eos) {
+    return new ModelConfig("qwen3", vocabSize, 128, 384, 4, 4, 2, 32, 10000.0, 1e-6, true, false, true, 1024, bos, eos);
+  }
+
+  /** Query heads per key/value head. */
+  public int groups() {
+    return heads / kvHeads;
+  }
+}

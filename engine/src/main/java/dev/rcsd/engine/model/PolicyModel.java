@@ -1,0 +1,111 @@
+package dev.rcsd.engine.model;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A decoder with its own NDManager: what the sampler, the trainers and the teacher use. Closing
+ * it frees every native array it holds.
+ */
+public final class PolicyModel implements AutoCloseable {
+  private final NDManager manager;
+  private final DecoderModel block;
+
+  private PolicyModel(NDManager manager, DecoderModel block) {
+    this.manager = manager;
+    this.block = block;
+  }
+
+  /** A randomly initialised model; the same seed gives the same weights. */
+  public static PolicyModel random(ModelConfig config, long seed) {
+    NDManager m = NDManager.newBaseManager();
+    try {
+      Engine.getInstance().setRandomSeed((int) seed);
+      DecoderModel block = new DecoderModel(config);
+      block.initialize(m);
+      return new PolicyModel(m, block);
+    } catch (RuntimeException e) {
+      m.close();
+      throw e;
+    }
+  }
+
+  /** Loads a Hugging Face folder or an rcsd checkpoint. */
+  public static PolicyModel load(Path path) throws IOException {
+    ModelConfig config = ModelConfig.fromJson(ModelWeights.configJson(path));
+    PolicyModel model = random(config, 0);
+    try {
+      ModelWeights.load(path, model.block);
+      return model;
+    } catch (IOException | RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  /** An independent copy of the weights, e.g. the frozen teacher or the reference policy. */
+  public PolicyModel copy() {
+    PolicyModel c = random(block.config(), 0);
+    copyWeightsTo(c);
+    return c;
+  }
+
+  /** Overwrites {@code other}'s weights with this model's. */
+  public void copyWeightsTo(PolicyModel other) {
+    Map<String, Parameter> mine = block.namedParameters();
+    for (Map.Entry<String, Parameter> e : other.block.namedParameters().entrySet()) {
+      e.getValue().getArray().set(FloatBuffer.wrap(mine.get(e.getKey()).getArray().toFloatArray()));
+    }
+  }
+
+  public DecoderModel block() {
+    return block;
+  }
+
+  public ModelConfig config() {
+    return block.config();
+  }
+
+  public NDManager manager() {
+    return manager;
+  }
+
+  /** The logits [T, V] of one sequence, as float32 on the heap. */
+  public float[] logits(int[] tokens) {
+    try (NDManager scope = manager.newSubManager(); NDScope temporaries = new NDScope()) {
+      long[] ids = new long[tokens.length];
+      long[] pos = new long[tokens.length];
+      boolean[][] valid = new boolean[1][tokens.length];
+      for (int i = 0; i < tokens.length; i++) {
+        if (tokens[i] < 0 || tokens[i] >= config().vocabSize()) {
+          throw new IllegalArgumentException("token " + tokens[i] + " at position " + i + " is outside the vocabulary of "
+              + config().vocabSize());
+        }
+        ids[i] = tokens[i];
+        pos[i] = i;
+        valid[0][i] = true;
+      }
+      NDArray t = scope.create(ids, new Shape(1, tokens.length));
+      NDArray p = scope.create(pos, new Shape(1, tokens.length));
+      return block.logits(t, p, Ops.causalBias(scope, valid, 0, tokens.length), null).toFloatArray();
+    }
+  }
+
+  /** Saves the weights and config.json as a checkpoint. */
+  public void save(Path file, String producer) throws IOException {
+    ModelWeights.save(block, file, dev.rcsd.io.proto.CheckpointHeader.newBuilder().setProducer(producer).build());
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}
