@@ -10,9 +10,6 @@ import ai.djl.nn.Activation;
 
 /** The tensor operations of the decoder, each as transformers computes it, on DJL NDArrays. */
 final class Ops {
-  /** Added to attention scores that must get no weight; finite, so a fully masked row stays finite. */
-  static final float MASKED = -1e9f;
-
   private Ops() {}
 
   /** x W^T + b (PyTorch's F.linear). */
@@ -69,24 +66,5 @@ final class Ops {
     double scale = 1.0 / Math.sqrt(q.getShape().get(3));
     NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(bias);
     return scores.softmax(-1).matMul(v);
-  }
-
-  /**
-   * The additive mask for queries at [start, start + T) over keys [0, S): a key is visible when it
-   * is not padding ({@code keyValid[b][j]}) and not after the query.
-   */
-  static NDArray causalBias(NDManager m, boolean[][] keyValid, int start, int queries) {
-    int batch = keyValid.length;
-    int keys = keyValid[0].length;
-    float[] bias = new float[batch * queries * keys];
-    for (int b = 0; b < batch; b++) {
-      for (int i = 0; i < queries; i++) {
-        for (int j = 0; j < keys; j++) {
-          boolean visible = keyValid[b][j] && j <= start + i;
-          bias[(b * queries + i) * keys + j] = visible ? 0f : MASKED;
-        }
-      }
-    }
-    return m.create(bias, new Shape(batch, 1, queries, keys));
   }
 }

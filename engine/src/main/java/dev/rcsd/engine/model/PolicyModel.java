@@ -95,7 +95,7 @@ public final class PolicyModel implements AutoCloseable {
       }
       NDArray t = scope.create(ids, new Shape(1, tokens.length));
       NDArray p = scope.create(pos, new Shape(1, tokens.length));
-      return block.logits(t, p, Ops.causalBias(scope, valid, 0, tokens.length), null).toFloatArray();
+      return block.logits(t, p, AttentionMask.causal(scope, valid, 0, tokens.length), null).toFloatArray();
     }
   }
 

@@ -113,12 +113,12 @@ class DecoderModelTest {
           pos[i] = i;
         }
         float[] pre = m.block().logits(nd.create(ids, new Shape(1, prefill)), nd.create(pos, new Shape(1, prefill)),
-            Ops.causalBias(nd, trim(valid, prefill), 0, prefill), cache).toFloatArray();
+            AttentionMask.causal(nd, trim(valid, prefill), 0, prefill), cache).toFloatArray();
         assertClose(full, 0, pre, prefill * c.vocabSize());
         for (int i = prefill; i < seq.length; i++) {
           valid[0][i] = true;
           float[] step = m.block().logits(nd.create(new long[] {seq[i]}, new Shape(1, 1)),
-              nd.create(new long[] {i}, new Shape(1, 1)), Ops.causalBias(nd, trim(valid, i + 1), i, 1), cache)
+              nd.create(new long[] {i}, new Shape(1, 1)), AttentionMask.causal(nd, trim(valid, i + 1), i, 1), cache)
               .toFloatArray();
           assertClose(full, i * c.vocabSize(), step, c.vocabSize());
         }
