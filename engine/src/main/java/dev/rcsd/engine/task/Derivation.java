@@ -1,0 +1,71 @@
+package dev.rcsd.engine.task;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds a worked solution and its rubric from the steps of a calculation. Every step becomes
+ * {@code formula = substitution = value unit}; the rubric checks each formula, each intermediate
+ * value, the unit and the final answer, plus the template's pitfalls (typical wrong answers).
+ *
+ * <pre>
+ *   new Derivation().step("final speed", "v = u + a * t", "3 + 2 * 4", 11, "m/s")
+ *       .pitfall("Forgets the initial speed", "forgetting the initial speed", 8)
+ *       .problem(id, question, template)
+ * </pre>
+ */
+final class Derivation {
+  private record Step(String quantity, String formula, String substitution, long value, String unit) {}
+
+  private record Pitfall(String title, String mistake, long wrongValue) {}
+
+  private final List<Step> steps = new ArrayList<>();
+  private final List<Pitfall> pitfalls = new ArrayList<>();
+
+  Derivation step(String quantity, String formula, String substitution, long value, String unit) {
+    steps.add(new Step(quantity, formula, substitution, value, unit));
+    return this;
+  }
+
+  /** A typical mistake and the final answer it leads to (in the final unit). */
+  Derivation pitfall(String title, String mistake, long wrongValue) {
+    pitfalls.add(new Pitfall(title, mistake, wrongValue));
+    return this;
+  }
+
+  long answer() {
+    return steps.get(steps.size() - 1).value();
+  }
+
+  /** False when a pitfall's wrong answer happens to be right, which would make it uncheckable. */
+  boolean distinct() {
+    return pitfalls.stream().noneMatch(p -> p.wrongValue() == answer());
+  }
+
+  Problem problem(String id, String question, String template) {
+    Step last = steps.get(steps.size() - 1);
+    StringBuilder solution = new StringBuilder();
+    List<Criterion> criteria = new ArrayList<>();
+    for (int i = 0; i < steps.size(); i++) {
+      Step s = steps.get(i);
+      String result = s.value() + " " + s.unit();
+      solution.append(s.formula()).append(" = ").append(s.substitution()).append(" = ").append(result).append(" ; ");
+      criteria.add(new Criterion("Uses " + s.formula(), "States the relation " + s.formula() + " for the " + s.quantity()
+          + ".", i == steps.size() - 1 ? 8 : 6, Check.contains(s.formula())));
+      if (i < steps.size() - 1) {
+        criteria.add(new Criterion("Finds the " + s.quantity(), "Computes the " + s.quantity() + " as " + result + ".", 5,
+            Check.contains("= " + result)));
+      }
+    }
+    String answer = last.value() + " " + last.unit();
+    solution.append("Answer: ").append(answer);
+    criteria.add(new Criterion("Correct final answer", "The final answer is " + answer + ".", 10,
+        Check.answer(last.value(), last.unit())));
+    criteria.add(new Criterion("Correct unit", "The answer is given in " + last.unit() + ".", 3, Check.unit(last.unit())));
+    for (Pitfall p : pitfalls) {
+      criteria.add(new Criterion(p.title(), p.mistake() + ", which gives " + p.wrongValue() + " " + last.unit() + ".", -1,
+          Check.answer(p.wrongValue(), last.unit())));
+    }
+    return new Problem(id, question, answer, solution.toString(), new Rubric(criteria), template, steps.size());
+  }
+}

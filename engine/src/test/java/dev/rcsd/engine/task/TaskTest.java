@@ -1,0 +1,180 @@
+package dev.rcsd.engine.task;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rcsd.io.FormatException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TaskTest {
+  @TempDir Path dir;
+  private ScienceGenerator.Splits splits;
+  private TaskTokenizer tokenizer;
+  private final Grader grader = new Grader();
+
+  @BeforeAll
+  void generate() {
+    splits = new ScienceGenerator().generate(5, 3000, 300, 4);
+    tokenizer = TaskTokenizer.builtIn();
+  }
+
+  @AfterAll
+  void close() {
+    tokenizer.close();
+  }
+
+  @Test
+  void canonicalTextSplitsLikeTheTokenizerAndMergesNumbers() {
+    assertEquals(List.of("v", "=", "1", "1", "m", "/", "s", "."), TaskText.tokens("v = 11 m/s."));
+    assertEquals("v = 11 m / s .", TaskText.canonical("v=11 m/s."));
+    assertEquals("H 2 O", TaskText.canonical("H2O").replace("H 2 O", "H 2 O"));
+    assertEquals("x = 2.5 kg", TaskText.canonical("x = 2.5 kg"));
+  }
+
+  @Test
+  void theCommittedTokenizerIsTheOneTheGeneratorBuilds() throws IOException {
+    try (InputStream in = TaskTokenizer.class.getResourceAsStream(TaskTokenizer.BUILT_IN)) {
+      assertEquals(TaskTokenizer.builtInJson(), new String(in.readAllBytes(), StandardCharsets.UTF_8),
+          "regenerate it: java ... dev.rcsd.engine.task.TaskTokenizer engine/src/main/resources/" + TaskTokenizer.BUILT_IN);
+    }
+  }
+
+  @Test
+  void everyTextOfTheTaskEncodesWithoutUnknownTokensAndDecodesToItsCanonicalForm() {
+    PromptTemplates prompts = PromptTemplates.DEFAULTS;
+    for (Problem p : splits.test()) {
+      for (String text : List.of(prompts.rubric(p), prompts.reference(p), p.referenceSolution())) {
+        int[] ids = tokenizer.encode(text);
+        for (int id : ids) {
+          assertTrue(id != tokenizer.unk(), "unknown token in: " + text);
+        }
+        assertEquals(TaskText.canonical(text), tokenizer.decode(ids));
+      }
+    }
+    assertEquals(tokenizer.eos(), tokenizer.id(TaskTokenizer.EOS));
+  }
+
+  @Test
+  void splitsNeverShareATemplateAndNumbers() {
+    Set<String> train = splits.train().stream().map(Problem::id).collect(Collectors.toSet());
+    Set<String> test = new HashSet<>();
+    for (Problem p : splits.test()) {
+      assertFalse(train.contains(p.id()), p.id() + " is in both splits");
+      assertTrue(test.add(p.id()), p.id() + " is twice in the test split");
+    }
+    Set<String> templates = splits.test().stream().map(Problem::template).collect(Collectors.toSet());
+    assertEquals(new ScienceGenerator().templates().size(), templates.size(), "every template reaches the test split");
+    for (int steps = 1; steps <= 4; steps++) {
+      int s = steps;
+      assertTrue(splits.train().stream().anyMatch(p -> p.difficulty() == s), "no train problem of " + s + " steps");
+    }
+  }
+
+  @Test
+  void theSameSeedGivesTheSameProblems() {
+    ScienceGenerator.Splits again = new ScienceGenerator().generate(5, 3000, 300, 4);
+    assertEquals(splits.test(), again.test());
+    assertEquals(splits.train().subList(0, 50), again.train().subList(0, 50));
+  }
+
+  @Test
+  void everyReferenceSolutionGetsFullMarksAndEveryPitfallIsCaught() {
+    for (Problem p : splits.test()) {
+      Grader.Grade g = grader.grade(p, p.referenceSolution());
+      assertTrue(g.correct(), p.id());
+      assertEquals(1.0, g.rubricScore(), p.id() + " " + p.referenceSolution());
+      List<Criterion> criteria = p.rubric().criteria();
+      for (int i = 0; i < criteria.size(); i++) {
+        assertTrue(g.graded()[i]);
+        assertEquals(!criteria.get(i).pitfall(), g.met()[i], p.id() + ": " + criteria.get(i).title());
+        if (criteria.get(i).pitfall()) {
+          double wrong = criteria.get(i).check().value();
+          Grader.Grade bad = grader.grade(p, "Answer: " + (long) wrong + " " + criteria.get(i).check().unit());
+          assertFalse(bad.correct());
+          assertTrue(bad.met()[i], "pitfall " + criteria.get(i).title() + " of " + p.id());
+        }
+      }
+      int n = criteria.size();
+      assertTrue(n >= Rubric.MIN && n <= Rubric.MAX);
+    }
+  }
+
+  @Test
+  void answersAreComparedWithToleranceAndUnitConversion() {
+    assertTrue(Quantity.parse("20 m/s").matches(Quantity.parse("72 km/h")));
+    assertTrue(Quantity.parse("3000 m").matches(Quantity.parse("3 km")));
+    assertTrue(Quantity.parse("10.004 J").matches(Quantity.parse("10 J")));
+    assertFalse(Quantity.parse("10.1 J").matches(Quantity.parse("10 J")));
+    assertFalse(Quantity.parse("10 N").matches(Quantity.parse("10 J")));
+    assertEquals(-3.0, Quantity.parse("-3 m").value());
+    assertEquals(null, Grader.finalAnswer("v = 3 m/s"));
+    assertEquals(new Quantity(5, "kg"), Grader.finalAnswer("... Answer: 4 kg ; Answer: 5 kg."));
+  }
+
+  @Test
+  void rubricRulesNameTheCriterionAndField() {
+    Criterion ok = new Criterion("Uses F = m a", "States Newton's law.", 8, null);
+    Criterion pitfall = new Criterion("Wrong unit", "uses grams", -1, null);
+    new Rubric(List.of(ok, ok, pitfall));
+    assertTrue(assertThrows(Rubric.RubricException.class, () -> new Rubric(List.of(ok, pitfall))).getMessage()
+        .contains("3 to 25"));
+    assertTrue(assertThrows(Rubric.RubricException.class, () -> new Rubric(List.of(ok, ok, ok))).getMessage()
+        .contains("pitfall"));
+    Criterion heavy = new Criterion("Heavy", "x", 11, null);
+    assertTrue(assertThrows(Rubric.RubricException.class, () -> new Rubric(List.of(ok, heavy, pitfall))).getMessage()
+        .contains("criterion 2 ('Heavy'): weight 11"));
+    Criterion wordy = new Criterion("Wordy", "word ".repeat(41), 3, null);
+    assertTrue(assertThrows(Rubric.RubricException.class, () -> new Rubric(List.of(ok, wordy, pitfall))).getMessage()
+        .contains("criterion 2 ('Wordy'): description has 41 words"));
+  }
+
+  @Test
+  void problemFilesRoundTripAndErrorsNameFileAndLine() throws IOException {
+    Path file = dir.resolve("test.jsonl");
+    ProblemSet.write(file, splits.test());
+    assertEquals(splits.test(), ProblemSet.read(file));
+    List<String> lines = Files.readAllLines(file);
+    Files.write(file, List.of(lines.get(0), lines.get(1).replace("\"weight\":10", "\"weight\":12")));
+    FormatException e = assertThrows(FormatException.class, () -> ProblemSet.read(file));
+    assertTrue(e.getMessage().contains("test.jsonl: line 2: rubric: criterion") && e.getMessage().contains("weight 12"),
+        e.getMessage());
+    Files.write(file, List.of(lines.get(0), "{\"id\": \"x\", \"question\": \"q\"}"));
+    e = assertThrows(FormatException.class, () -> ProblemSet.read(file));
+    assertTrue(e.getMessage().contains("line 2: rubric: missing"), e.getMessage());
+    Files.write(file, List.of("{not json"));
+    assertTrue(assertThrows(FormatException.class, () -> ProblemSet.read(file)).getMessage().contains("line 1: not JSON"));
+  }
+
+  /** Data without machine checks (RubricHub style): criteria naming numbers are still graded. */
+  @Test
+  void userRubricsWithoutChecksAreGradedByTheirNumbers() {
+    Problem p = new Problem("u1", "q", "12 J", "W = 3 * 4 = 12 J", new Rubric(List.of(
+        new Criterion("Work", "Computes W = 12 J from 3 N and 4 m", 8, null),
+        new Criterion("Clarity", "Explains each step clearly", 2, null),
+        new Criterion("Pitfall", "adds the numbers", -1, null))), "", 0);
+    Grader.Grade g = grader.grade(p, "W = 3 * 4 = 12 J ; Answer: 12 J");
+    assertTrue(g.correct());
+    assertTrue(g.graded()[0] && g.met()[0]);
+    assertFalse(g.graded()[1]);
+    assertFalse(g.graded()[2]);
+    assertEquals(1.0, g.rubricScore());
+    assertNotNull(g.answer());
+  }
+}
