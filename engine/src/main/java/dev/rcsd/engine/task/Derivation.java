@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * Builds a worked solution and its rubric from the steps of a calculation. Every step becomes
- * {@code formula = substitution = value unit}; the rubric checks each formula, each intermediate
- * value, the unit and the final answer, plus the template's pitfalls (typical wrong answers).
+ * {@code formula = substitution = ... = value unit}, the arithmetic written out one operation at a
+ * time ({@link Arithmetic}); the rubric checks each formula, each intermediate value, the unit and
+ * the final answer, plus the template's pitfalls (typical wrong answers).
  *
  * <pre>
  *   new Derivation().step("final speed", "v = u + a * t", "3 + 2 * 4", 11, "m/s")
@@ -49,7 +50,12 @@ final class Derivation {
     for (int i = 0; i < steps.size(); i++) {
       Step s = steps.get(i);
       String result = s.value() + " " + s.unit();
-      solution.append(s.formula()).append(" = ").append(s.substitution()).append(" = ").append(result).append(" ; ");
+      solution.append(s.formula()).append(" = ").append(s.substitution());
+      List<String> chain = Arithmetic.steps(s.substitution());
+      for (int k = 0; k < chain.size() - 1; k++) {
+        solution.append(" = ").append(chain.get(k));
+      }
+      solution.append(" = ").append(result).append(" ; ");
       criteria.add(new Criterion("Uses " + s.formula(), "States the relation " + s.formula() + " for the " + s.quantity()
           + ".", i == steps.size() - 1 ? 8 : 6, Check.contains(s.formula())));
       if (i < steps.size() - 1) {

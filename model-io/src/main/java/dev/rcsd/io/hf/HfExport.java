@@ -21,9 +21,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a checkpoint's parameters as a Hugging Face folder: {@code config.json} verbatim and one
- * {@code model.safetensors} whose data are the tensors' bytes unchanged, in checkpoint order.
- * Optimizer moments are left out. Both files are written atomically.
+ * Writes a checkpoint's parameters as a Hugging Face folder: {@code config.json} verbatim, one
+ * {@code model.safetensors} whose data are the tensors' bytes unchanged, in checkpoint order, and
+ * the companion files kept in the metadata (tokenizer.json, ...). Optimizer moments are left
+ * out. Every file is written atomically.
  */
 public final class HfExport {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,7 +47,22 @@ public final class HfExport {
     if (header.getConfigJson().isEmpty()) {
       throw new FormatException(checkpoint, "the checkpoint holds no config.json");
     }
-    byte[] json = safetensorsHeader(tensors, header.getMetadataMap());
+    Map<String, String> metadata = new java.util.LinkedHashMap<>();
+    Map<String, String> companions = new java.util.LinkedHashMap<>();
+    header.getMetadataMap().forEach((k, v) -> {
+      if (k.startsWith(HfFolder.FILE_PREFIX)) {
+        companions.put(k.substring(HfFolder.FILE_PREFIX.length()), v);
+      } else {
+        metadata.put(k, v);
+      }
+    });
+    for (String name : companions.keySet()) {
+      if (!HfFolder.COMPANIONS.contains(name)) {
+        throw new FormatException(checkpoint, "metadata names a companion file '" + name + "' that is not one of "
+            + HfFolder.COMPANIONS);
+      }
+    }
+    byte[] json = safetensorsHeader(tensors, metadata);
     Files.createDirectories(dir);
     long bytes = 0;
     try (AtomicFile f = AtomicFile.create(dir.resolve(HfFolder.SINGLE));
@@ -65,6 +81,12 @@ public final class HfExport {
     try (AtomicFile f = AtomicFile.create(dir.resolve(HfFolder.CONFIG))) {
       f.stream().write(header.getConfigJson().getBytes(StandardCharsets.UTF_8));
       f.commit();
+    }
+    for (Map.Entry<String, String> c : companions.entrySet()) {
+      try (AtomicFile f = AtomicFile.create(dir.resolve(c.getKey()))) {
+        f.stream().write(c.getValue().getBytes(StandardCharsets.UTF_8));
+        f.commit();
+      }
     }
     return new Summary(tensors.size(), bytes);
   }

@@ -24,6 +24,11 @@ public final class HfFolder {
   public static final String CONFIG = "config.json";
   public static final String SINGLE = "model.safetensors";
   public static final String INDEX = "model.safetensors.index.json";
+  /** Small files that travel with the weights: in a checkpoint as metadata {@code file:<name>}. */
+  public static final java.util.List<String> COMPANIONS = java.util.List.of("tokenizer.json", "tokenizer_config.json",
+      "generation_config.json", "special_tokens_map.json");
+  /** The metadata key prefix of a companion file. */
+  public static final String FILE_PREFIX = "file:";
   private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private final Path dir;
@@ -103,6 +108,18 @@ public final class HfFolder {
 
   public Path dir() {
     return dir;
+  }
+
+  /** The companion files present in the folder, by name. */
+  public Map<String, String> companions() throws IOException {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String name : COMPANIONS) {
+      Path f = dir.resolve(name);
+      if (Files.isRegularFile(f)) {
+        out.put(name, Files.readString(f, StandardCharsets.UTF_8));
+      }
+    }
+    return out;
   }
 
   /** config.json, verbatim. */

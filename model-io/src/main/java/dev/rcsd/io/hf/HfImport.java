@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 
-/** Copies a Hugging Face model folder into a checkpoint, tensor bytes unchanged. */
+/**
+ * Copies a Hugging Face model folder into a checkpoint, tensor bytes unchanged; companion files
+ * such as tokenizer.json go into the header's metadata as {@code file:<name>}.
+ */
 public final class HfImport {
   private HfImport() {}
 
@@ -18,15 +21,15 @@ public final class HfImport {
    */
   public static Summary run(Path hfDir, Path checkpoint, String producer, int chunkBytes) throws IOException {
     HfFolder folder = HfFolder.open(hfDir);
-    CheckpointHeader header = CheckpointHeader.newBuilder()
+    CheckpointHeader.Builder header = CheckpointHeader.newBuilder()
         .setProducer(producer)
         .setConfigJson(folder.configJson())
         .setChunkBytes(chunkBytes)
-        .putAllMetadata(folder.metadata())
-        .build();
+        .putAllMetadata(folder.metadata());
+    folder.companions().forEach((name, text) -> header.putMetadata(HfFolder.FILE_PREFIX + name, text));
     int tensors = 0;
     long bytes = 0;
-    try (CheckpointWriter w = CheckpointWriter.create(checkpoint, header)) {
+    try (CheckpointWriter w = CheckpointWriter.create(checkpoint, header.build())) {
       for (SafetensorsFile f : folder.files()) {
         for (SafetensorsFile.Entry e : f.entries()) {
           try (InputStream data = f.open(e)) {

@@ -1,0 +1,53 @@
+package dev.rcsd.engine.sft;
+
+import dev.rcsd.engine.model.ModelConfig;
+import dev.rcsd.engine.model.ModelWeights;
+import dev.rcsd.engine.model.PolicyModel;
+import dev.rcsd.engine.task.ModelTokenizer;
+import dev.rcsd.engine.task.Problem;
+import dev.rcsd.engine.task.PromptTemplates;
+import dev.rcsd.engine.task.TaskTokenizer;
+import dev.rcsd.engine.train.AdamWSettings;
+import dev.rcsd.engine.train.LearningRate;
+import dev.rcsd.io.proto.CheckpointHeader;
+import dev.rcsd.io.proto.TrainingState;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The SFT warm-up of the built-in tiny model: from scratch (seeded) on worked solutions, with
+ * privileged-context examples mixed in, saved as a checkpoint that carries its tokenizer.
+ *
+ * @param steps optimizer steps
+ * @param privilegedShare the share of examples whose prompt holds the rubric, reference or a criterion
+ */
+public record Warmup(int steps, int batchSize, double learningRate, int warmupSteps, double privilegedShare, long seed) {
+  public static final Warmup DEFAULTS = new Warmup(1000, 32, 1e-3, 50, 0.4, 1);
+
+  /** Trains a fresh tiny model; the caller owns (closes) it. */
+  public PolicyModel train(List<Problem> problems, TaskTokenizer tok, PromptTemplates prompts,
+      SftTrainer.Progress progress) {
+    PolicyModel model = PolicyModel.random(ModelConfig.tiny(tok.vocabSize(), tok.bos(), tok.eos()), seed);
+    try {
+      SftTrainer.train(model, SftData.examples(problems, tok, prompts, privilegedShare, seed),
+          new SftTrainer.Settings(steps, batchSize, new LearningRate(learningRate, warmupSteps, steps, "cosine", 0.1),
+              AdamWSettings.DEFAULTS, seed), progress);
+      return model;
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  /** Saves the warmed-up model with its tokenizer and what produced it. */
+  public void save(PolicyModel model, String tokenizerJson, Path file, String producer) throws IOException {
+    ModelWeights.save(model.block(), file, CheckpointHeader.newBuilder()
+        .setProducer(producer)
+        .putMetadata(ModelTokenizer.KEY, tokenizerJson)
+        .setTraining(TrainingState.newBuilder().setStep(steps).setMethod("sft").setConfigJson(String.format(
+            "{\"steps\": %d, \"batch_size\": %d, \"learning_rate\": %s, \"warmup_steps\": %d, \"privileged_share\": %s,"
+                + " \"seed\": %d}", steps, batchSize, learningRate, warmupSteps, privilegedShare, seed)))
+        .build());
+  }
+}
