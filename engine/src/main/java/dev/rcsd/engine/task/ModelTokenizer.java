@@ -3,7 +3,6 @@ package dev.rcsd.engine.task;
 import dev.rcsd.io.checkpoint.CheckpointReader;
 import dev.rcsd.io.hf.HfFolder;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -14,21 +13,19 @@ public final class ModelTokenizer {
 
   private ModelTokenizer() {}
 
-  public static TaskTokenizer of(Path model) throws IOException {
+  /** The tokenizer.json text of a model (the built-in one when it names none). */
+  public static String json(Path model) throws IOException {
     if (Files.isDirectory(model)) {
       Path json = model.resolve("tokenizer.json");
-      return Files.isRegularFile(json) ? TaskTokenizer.load(json) : TaskTokenizer.builtIn();
+      return Files.isRegularFile(json) ? Files.readString(json) : TaskTokenizer.builtInJson();
     }
-    String json;
     try (CheckpointReader r = CheckpointReader.open(model)) {
-      json = r.header().getMetadataMap().get(KEY);
+      String json = r.header().getMetadataMap().get(KEY);
+      return json == null ? TaskTokenizer.builtInJson() : json;
     }
-    if (json == null) {
-      return TaskTokenizer.builtIn();
-    }
-    Path tmp = Files.createTempFile("rcsd-tokenizer-", ".json");
-    tmp.toFile().deleteOnExit();
-    Files.writeString(tmp, json, StandardCharsets.UTF_8);
-    return TaskTokenizer.load(tmp);
+  }
+
+  public static TaskTokenizer of(Path model) throws IOException {
+    return TaskTokenizer.fromJson(json(model));
   }
 }

@@ -56,10 +56,15 @@ public final class ScienceGenerator {
       }
     }
     List<Problem> trainSet = new ArrayList<>();
+    java.util.Map<String, Integer> seen = new java.util.HashMap<>();
     while (trainSet.size() < train) {
       Template.Draw d = usable.get(rnd.nextInt(usable.size())).draw(rnd);
       if (d != null && !isTest(d.key())) {
-        trainSet.add(d.problem());
+        // a pair may come again in the train split (perhaps phrased otherwise): ids stay unique
+        int n = seen.merge(d.key(), 1, Integer::sum);
+        Problem p = d.problem();
+        trainSet.add(n == 1 ? p : new Problem(p.id() + "/" + n, p.question(), p.referenceAnswer(), p.referenceSolution(),
+            p.rubric(), p.template(), p.difficulty()));
       }
     }
     return new Splits(trainSet, testSet);

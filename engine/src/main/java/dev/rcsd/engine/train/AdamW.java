@@ -125,6 +125,11 @@ public final class AdamW implements AutoCloseable {
       if (!m.containsKey(name) || !v.containsKey(name)) {
         throw new IllegalArgumentException("the checkpoint has no optimizer moments for " + name);
       }
+      long size = first.get(name).size();
+      if (m.get(name).length != size || v.get(name).length != size) {
+        throw new IllegalArgumentException("the optimizer moments of " + name + " have " + m.get(name).length + " and "
+            + v.get(name).length + " elements; the parameter has " + size);
+      }
       first.get(name).set(FloatBuffer.wrap(m.get(name)));
       second.get(name).set(FloatBuffer.wrap(v.get(name)));
     }

@@ -88,6 +88,10 @@ public final class RolloutReader implements Closeable {
       throw in.error(what + ": " + x.getSamplingLogprobsCount() + " sampling log-probs for " + length
           + " completion tokens");
     }
+    if (x.getReferenceLogprobsCount() != 0 && x.getReferenceLogprobsCount() != length) {
+      throw in.error(what + ": " + x.getReferenceLogprobsCount() + " reference log-probs for " + length
+          + " completion tokens");
+    }
     int criteria = x.getRubric().getCriteriaCount();
     for (var g : x.getGradesList()) {
       if (g.getCriterion() >= criteria) {

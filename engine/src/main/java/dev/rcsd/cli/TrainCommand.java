@@ -1,0 +1,151 @@
+package dev.rcsd.cli;
+
+import dev.rcsd.engine.eval.Evaluation;
+import dev.rcsd.engine.rl.RunConfig;
+import dev.rcsd.engine.rl.StepStats;
+import dev.rcsd.engine.rl.Trainer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code rcsd train}: one training run of GRPO, OPSD, RCSD or rcsd-criteria, or the resumption of one. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Train with GRPO, OPSD, RCSD or rcsd-criteria. Without --init the built-in tiny model is first"
+        + " warmed up by SFT. RUN_DIR receives config.json, metrics.jsonl, checkpoints/ and eval.json.",
+        "Configuration: the method's embedded defaults, then --config, then the flags."})
+final class TrainCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--method", paramLabel = "M", description = "grpo, opsd, rcsd or rcsd-criteria.")
+  String method;
+
+  @Option(names = "--out", required = true, paramLabel = "RUN_DIR", description = "The run's folder.")
+  Path out;
+
+  @Option(names = "--steps", paramLabel = "N", description = "Update steps (default 60).")
+  Integer steps;
+
+  @Option(names = "--seed", paramLabel = "S", description = "Seeds sampling and the order of problems (default 1).")
+  Long seed;
+
+  @Option(names = "--config", paramLabel = "FILE.json",
+      description = "Overrides of the defaults, e.g. {\"loss\": {\"top_k\": 10}}; see config.json of any run.")
+  Path config;
+
+  @Option(names = "--init", paramLabel = "CKPT", description = "Initial model (.ckpt or Hugging Face folder) instead of"
+      + " the SFT warm-up.")
+  Path init;
+
+  @Option(names = "--data", paramLabel = "DIR", description = "train.jsonl and test.jsonl from 'rcsd data generate'"
+      + " instead of the built-in generator.")
+  Path data;
+
+  @Option(names = "--resume", description = "Continue the run in RUN_DIR from its newest complete checkpoint.")
+  boolean resume;
+
+  @Mixin BackendChoice choice;
+
+  @Override
+  public Integer call() throws IOException {
+    Trainer trainer;
+    Trainer.Result r;
+    PrintWriter log = spec.commandLine().getOut();
+    try (Progress progress = new Progress(log)) {
+      trainer = new Trainer(out, progress, choice.options(), Rcsd.producer());
+      if (resume) {
+        if (method != null || steps != null || seed != null || config != null || init != null || data != null) {
+          throw new ParameterException(spec.commandLine(), "--resume takes the run's own config.json; give only --out"
+              + " (and backend options)");
+        }
+        r = trainer.resume();
+      } else {
+        if (method == null && config == null) {
+          throw new ParameterException(spec.commandLine(), "give --method (or a --config naming one)");
+        }
+        r = trainer.start(resolve());
+      }
+    }
+    log.printf(Locale.ROOT, "%s: %s after %d steps: test accuracy %.3f (initial model %.3f), mean rubric score %.3f"
+        + " (%.3f), %d problems%n", out, r.config().method(), r.config().steps(), r.fin().accuracy(),
+        r.initial().accuracy(), r.fin().meanRubricScore(), r.initial().meanRubricScore(), r.fin().problems());
+    log.flush();
+    return 0;
+  }
+
+  private RunConfig resolve() throws IOException {
+    Map<String, Object> flags = new LinkedHashMap<>();
+    if (steps != null) {
+      flags.put("steps", steps);
+    }
+    if (seed != null) {
+      flags.put("seed", seed);
+    }
+    if (init != null) {
+      flags.put("init", init.toAbsolutePath().toString());
+    }
+    if (data != null) {
+      flags.put("data", data.toAbsolutePath().toString());
+    }
+    String json = config == null ? null : Files.readString(config);
+    try {
+      return RunConfig.resolve(method, json, flags);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException((config == null ? "" : config + ": ") + e.getMessage(), e);
+    }
+  }
+
+  /** The run's phases as progress bars on a terminal, log lines otherwise. */
+  static final class Progress implements Trainer.Listener, AutoCloseable {
+    private final PrintWriter log;
+    private StepProgress bar;
+
+    Progress(PrintWriter log) {
+      this.log = log;
+    }
+
+    @Override
+    public void phase(String name, long done, int total) {
+      close();
+      if (name.equals("evaluation")) {
+        log.println("evaluating on the test split...");
+        log.flush();
+      } else {
+        bar = StepProgress.start(name, done, total, log);
+      }
+    }
+
+    @Override
+    public void warmupStep(int step, double loss, double lr, double tokensPerSecond) {
+      bar.step(step + 1, String.format(Locale.ROOT, "loss %.4f lr %.1e %.0f tok/s", loss, lr, tokensPerSecond));
+    }
+
+    @Override
+    public void step(StepStats s, Evaluation.Report eval) {
+      String message = String.format(Locale.ROOT, "reward %.3f loss %.4f kl %.4f %.0f tok/s", s.reward(), s.loss(),
+          s.kl(), s.tokens() / s.seconds());
+      if (eval != null) {
+        message += String.format(Locale.ROOT, " eval acc %.3f", eval.accuracy());
+      }
+      bar.step((int) s.step(), message);
+    }
+
+    @Override
+    public void close() {
+      if (bar != null) {
+        bar.close();
+        bar = null;
+      }
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package dev.rcsd.engine.rl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rcsd.engine.eval.Evaluation;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * eval.json: the final policy's and the initial model's evaluation on the whole test split
+ * (greedy decoding, student prompt):
+ *
+ * <pre>
+ *   {"step": 60, "final": {"accuracy": .., "mean_rubric_score": .., "by_difficulty": {..}, "by_criterion": {..}, ..},
+ *    "initial": {..}}
+ * </pre>
+ */
+public final class EvalFile {
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(SerializationFeature.INDENT_OUTPUT);
+
+  private EvalFile() {}
+
+  public static void write(Path file, long step, Evaluation.Report fin, Evaluation.Report initial) throws IOException {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("step", step);
+    o.set("final", JSON.valueToTree(fin));
+    o.set("initial", JSON.valueToTree(initial));
+    RunDir.writeString(file, JSON.writeValueAsString(o) + "\n");
+  }
+
+  public static JsonNode read(Path file) throws IOException {
+    return JSON.readTree(file.toFile());
+  }
+}

@@ -1,0 +1,224 @@
+package dev.rcsd.engine.rl;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rcsd.engine.sft.Warmup;
+import dev.rcsd.engine.task.PromptTemplates;
+import dev.rcsd.kernels.LossParams;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a training run needs, resolved once (embedded defaults per method, then a JSON
+ * file, then flags) and written to RUN_DIR/config.json. Nothing reads system properties.
+ *
+ * @param method grpo, opsd, rcsd or rcsd-criteria
+ * @param promptsPerStep problems per step; times {@code samplesPerPrompt} is the rollout budget
+ * @param sampling how completions are drawn
+ * @param loss the kernel's scalars (temperature, beta, top-k, clips, GRPO clips, KL coefficient)
+ * @param grpo GRPO's options
+ * @param opsd OPSD's options
+ * @param criteria rcsd-criteria's options
+ * @param reward "correct" (final answer) or "rubric" (weighted rubric score)
+ * @param teacherTopK how many of the teacher's tokens a rollout keeps per position (0: all of them;
+ *     RCSD keeps its loss's top-k, which is exact for that loss)
+ * @param backend the kernel backend
+ * @param checkpointEvery steps between checkpoints (the last step always writes one)
+ * @param evalEvery steps between evaluations on the first {@code evalProblems} test problems (0: never)
+ * @param init the initial checkpoint; "" trains one with {@code warmup}
+ * @param warmup the SFT warm-up used when no initial checkpoint is given
+ * @param data a folder with train.jsonl, test.jsonl (and tokenizer.json), or "" for the built-in generator
+ * @param dataSeed the built-in generator's seed
+ * @param trainProblems the built-in generator's train split size
+ * @param testProblems the built-in generator's test split size
+ */
+public record RunConfig(
+    String method,
+    int steps,
+    long seed,
+    int promptsPerStep,
+    int samplesPerPrompt,
+    Sampling sampling,
+    LossParams loss,
+    Grpo grpo,
+    Opsd opsd,
+    Criteria criteria,
+    String reward,
+    int teacherTopK,
+    Optimizer optimizer,
+    String backend,
+    int checkpointEvery,
+    int evalEvery,
+    int evalProblems,
+    String init,
+    Warmup warmup,
+    PromptTemplates prompts,
+    String data,
+    long dataSeed,
+    int trainProblems,
+    int testProblems) {
+
+  public static final List<String> METHODS = List.of("grpo", "opsd", "rcsd", "rcsd-criteria");
+
+  public record Sampling(float temperature, int topK, float topP, int maxNewTokens) {}
+
+  /**
+   * @param scaleRewards divide group advantages by their standard deviation (false: Dr. GRPO)
+   * @param aggregation token-mean, seq-mean-token-mean or dr_grpo
+   */
+  public record Grpo(boolean scaleRewards, String aggregation) {}
+
+  /** @param mode full (JSD over the vocabulary), topk (over the teacher's top-k) or token (log-ratio advantage) */
+  public record Opsd(String mode, int topK) {}
+
+  /** @param outcomeMix weight of the group outcome advantage added to the rubric advantage */
+  public record Criteria(double outcomeMix) {}
+
+  public record Optimizer(double learningRate, int warmupSteps, String decay, double minRatio, double weightDecay,
+      double maxGradNorm) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  public RunConfig {
+    if (!METHODS.contains(method)) {
+      throw new IllegalArgumentException("method '" + method + "' is not one of " + METHODS);
+    }
+    if (steps < 1 || promptsPerStep < 1 || samplesPerPrompt < 1) {
+      throw new IllegalArgumentException("steps, prompts_per_step and samples_per_prompt must be >= 1");
+    }
+    if (method.equals("grpo") && samplesPerPrompt < 2) {
+      throw new IllegalArgumentException("grpo needs samples_per_prompt >= 2 to normalise rewards within a group");
+    }
+    if (!List.of("token-mean", "seq-mean-token-mean", "dr_grpo").contains(grpo.aggregation())) {
+      throw new IllegalArgumentException("grpo.aggregation '" + grpo.aggregation()
+          + "' is not token-mean, seq-mean-token-mean or dr_grpo");
+    }
+    if (!List.of("full", "topk", "token").contains(opsd.mode())) {
+      throw new IllegalArgumentException("opsd.mode '" + opsd.mode() + "' is not full, topk or token");
+    }
+    if (!reward.equals("correct") && !reward.equals("rubric")) {
+      throw new IllegalArgumentException("reward '" + reward + "' is not correct or rubric");
+    }
+    if (checkpointEvery < 1 || evalEvery < 0 || evalProblems < 0 || teacherTopK < 0) {
+      throw new IllegalArgumentException("checkpoint_every >= 1, eval_every >= 0, eval_problems >= 0, teacher_top_k >= 0");
+    }
+    if (data.isEmpty() && (trainProblems < 1 || testProblems < 1)) {
+      throw new IllegalArgumentException("train_problems and test_problems must be >= 1");
+    }
+    if (sampling.maxNewTokens() < 1 || !(sampling.temperature() > 0)) {
+      throw new IllegalArgumentException("sampling: max_new_tokens >= 1 and temperature > 0 (training samples)");
+    }
+  }
+
+  /**
+   * The embedded defaults of a method: RCSD as released (teacher top-20, clip 0.05, T = 1.2, one
+   * sample per prompt), GRPO with DAPO's clip-higher and 8 prompts x 4 samples, so that every
+   * method samples 32 rollouts per step.
+   */
+  public static RunConfig defaults(String method) {
+    boolean grpo = method.equals("grpo");
+    boolean rcsd = method.equals("rcsd");
+    LossParams loss = new LossParams(rcsd ? 1.2f : 1f, 0.5f, 20, 0.05f, 1f, 0.2f, 0.28f, 0f);
+    return new RunConfig(method, 60, 1, grpo ? 8 : 32, grpo ? 4 : 1, new Sampling(1f, 0, 1f, 160), loss,
+        new Grpo(true, "token-mean"), new Opsd("full", 20), new Criteria(0.0), "correct", rcsd ? 20 : 0,
+        new Optimizer(5e-5, 5, "constant", 1.0, 0.0, 1.0), "simd", 20, 20, 200, "", Warmup.DEFAULTS,
+        PromptTemplates.DEFAULTS, "", 1, 40_000, 400);
+  }
+
+  /** The defaults of {@code method} overridden by the fields present in {@code json}. */
+  public static RunConfig resolve(String method, String json) {
+    return resolve(method, json, Map.of());
+  }
+
+  /**
+   * The defaults of the method (the flag's, else the file's), overridden by the fields present in
+   * {@code json}, then by {@code flags} (top-level fields such as steps, seed, init).
+   */
+  public static RunConfig resolve(String method, String json, Map<String, ?> flags) {
+    try {
+      ObjectNode base = (ObjectNode) JSON.valueToTree(defaults(method == null ? methodOf(json) : method));
+      if (json != null && !json.isBlank()) {
+        JsonNode override = JSON.readTree(json);
+        if (!override.isObject()) {
+          throw new IllegalArgumentException("a configuration must be a JSON object");
+        }
+        merge(base, (ObjectNode) override);
+      }
+      if (method != null) {
+        base.put("method", method);
+      }
+      merge(base, (ObjectNode) JSON.valueToTree(flags));
+      return JSON.treeToValue(base, RunConfig.class);
+    } catch (IOException e) {
+      throw invalid(e);
+    }
+  }
+
+  private static String methodOf(String json) throws IOException {
+    JsonNode n = json == null ? null : JSON.readTree(json).get("method");
+    if (n == null) {
+      throw new IllegalArgumentException("no method given (--method or \"method\" in the configuration)");
+    }
+    return n.asText();
+  }
+
+  private static void merge(ObjectNode base, ObjectNode override) {
+    merge(base, override, "");
+  }
+
+  private static void merge(ObjectNode base, ObjectNode override, String path) {
+    override.fields().forEachRemaining(e -> {
+      JsonNode b = base.get(e.getKey());
+      if (b == null) {
+        throw new IllegalArgumentException("unknown configuration field '" + path + e.getKey() + "'");
+      }
+      if (b.isObject() && e.getValue().isObject()) {
+        merge((ObjectNode) b, (ObjectNode) e.getValue(), path + e.getKey() + ".");
+      } else {
+        base.set(e.getKey(), e.getValue());
+      }
+    });
+  }
+
+  /** Rollouts sampled per step. */
+  public int rolloutsPerStep() {
+    return promptsPerStep * samplesPerPrompt;
+  }
+
+  public String toJson() {
+    try {
+      return JSON.writeValueAsString(this) + "\n";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static RunConfig fromJson(String json) {
+    try {
+      return JSON.readValue(json, RunConfig.class);
+    } catch (IOException e) {
+      throw invalid(e);
+    }
+  }
+
+  /** The constructor's own complaint where it made one, else Jackson's, without the source excerpt. */
+  private static IllegalArgumentException invalid(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof IllegalArgumentException iae) {
+        return new IllegalArgumentException("configuration: " + iae.getMessage(), e);
+      }
+    }
+    String message = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+    return new IllegalArgumentException("configuration: " + message, e);
+  }
+}

@@ -1,0 +1,63 @@
+package dev.rcsd.engine.rl;
+
+import dev.rcsd.engine.model.PolicyModel;
+import dev.rcsd.engine.sample.Completion;
+import dev.rcsd.engine.sample.Sampler;
+import dev.rcsd.engine.sample.SamplingSettings;
+import dev.rcsd.engine.sft.SftData;
+import dev.rcsd.engine.task.Criterion;
+import dev.rcsd.engine.task.Problem;
+import dev.rcsd.engine.task.TaskTokenizer;
+import dev.rcsd.io.proto.Rollout;
+import dev.rcsd.io.proto.Rubric;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** Stage 1: the student samples completions of the step's problems (several per problem for GRPO). */
+public final class SampleStage {
+  private SampleStage() {}
+
+  /** The seed of a step's sampling: a function of the run seed and the step, so a resumed run draws the same. */
+  static long seed(long runSeed, long step) {
+    return runSeed * 1_000_003L + step * 7_919L + 17;
+  }
+
+  public static List<Rollout> run(PolicyModel policy, TaskTokenizer tok, List<Problem> problems, RunConfig c, long step) {
+    List<int[]> prompts = new ArrayList<>();
+    for (Problem p : problems) {
+      int[] ids = SftData.withBos(tok, tok.encode(c.prompts().student(p)));
+      for (int g = 0; g < c.samplesPerPrompt(); g++) {
+        prompts.add(ids);
+      }
+    }
+    RunConfig.Sampling s = c.sampling();
+    List<Completion> out = new Sampler(policy).generate(prompts,
+        new SamplingSettings(s.temperature(), s.topK(), s.topP(), s.maxNewTokens(), Set.of(tok.eos()), seed(c.seed(), step)));
+    List<Rollout> rollouts = new ArrayList<>(out.size());
+    for (int i = 0; i < out.size(); i++) {
+      Problem p = problems.get(i / c.samplesPerPrompt());
+      Completion comp = out.get(i);
+      Rollout.Builder r = Rollout.newBuilder()
+          .setPromptId(p.id())
+          .setGroupId(step * c.promptsPerStep() + i / c.samplesPerPrompt())
+          .setQuestion(p.question())
+          .setReferenceAnswer(p.referenceAnswer())
+          .setCompletionText(tok.decode(comp.tokens()))
+          .setFinished(comp.finished());
+      for (int t : prompts.get(i)) {
+        r.addPromptTokens(t);
+      }
+      for (int j = 0; j < comp.tokens().length; j++) {
+        r.addCompletionTokens(comp.tokens()[j]).addSamplingLogprobs(comp.logprobs()[j]);
+      }
+      Rubric.Builder rubric = Rubric.newBuilder();
+      for (Criterion cr : p.rubric().criteria()) {
+        rubric.addCriteria(dev.rcsd.io.proto.Criterion.newBuilder().setTitle(cr.title()).setDescription(cr.description())
+            .setWeight(cr.weight()));
+      }
+      rollouts.add(r.setRubric(rubric).build());
+    }
+    return rollouts;
+  }
+}

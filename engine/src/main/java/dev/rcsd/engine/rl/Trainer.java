@@ -1,0 +1,187 @@
+package dev.rcsd.engine.rl;
+
+import dev.rcsd.engine.eval.Evaluation;
+import dev.rcsd.engine.model.ModelWeights;
+import dev.rcsd.engine.model.PolicyModel;
+import dev.rcsd.engine.task.ModelTokenizer;
+import dev.rcsd.engine.task.Problem;
+import dev.rcsd.engine.task.TaskTokenizer;
+import dev.rcsd.engine.train.AdamW;
+import dev.rcsd.engine.train.AdamWSettings;
+import dev.rcsd.engine.train.NonFiniteException;
+import dev.rcsd.io.proto.CheckpointHeader;
+import dev.rcsd.io.rollout.RolloutReader;
+import dev.rcsd.kernels.BackendOptions;
+import dev.rcsd.kernels.Backends;
+import dev.rcsd.kernels.KernelBackend;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The training loop of GRPO, OPSD, RCSD and rcsd-criteria: the initial model (SFT warm-up or
+ * --init) becomes the frozen teacher and reference; every step samples, scores and updates
+ * through {@link Stages}, appends to metrics.jsonl and, every checkpoint_every steps, writes a
+ * training checkpoint. A run resumed from its newest complete checkpoint continues exactly as
+ * the uninterrupted run would have: sampling seeds are functions of (seed, step) and the
+ * checkpoint holds the parameters, the optimizer's moments and the data cursor.
+ */
+public final class Trainer {
+  /** What the run reports as it goes. */
+  public interface Listener {
+    /** A phase begins: "warm-up", "training" ({@code done} of {@code total} steps done) or "evaluation". */
+    default void phase(String name, long done, int total) {}
+
+    default void warmupStep(int step, double loss, double lr, double tokensPerSecond) {}
+
+    default void step(StepStats s, Evaluation.Report eval) {}
+  }
+
+  /** The outcome of a finished run: the final and initial models' evaluation on the test split. */
+  public record Result(RunConfig config, Path checkpoint, Evaluation.Report initial, Evaluation.Report fin) {}
+
+  private final RunDir dir;
+  private final Listener listener;
+  private final BackendOptions backendOptions;
+  private final String producer;
+
+  public Trainer(Path root, Listener listener, BackendOptions backendOptions, String producer) {
+    this.dir = new RunDir(root);
+    this.listener = listener;
+    this.backendOptions = backendOptions;
+    this.producer = producer;
+  }
+
+  /** Starts a new run in an empty (or absent) folder. */
+  public Result start(RunConfig c) throws IOException {
+    if (dir.exists() || Files.isDirectory(dir.checkpoints())) {
+      throw new IllegalArgumentException(dir.root() + " already holds a run: resume it with --resume or choose"
+          + " another --out");
+    }
+    Files.createDirectories(dir.root());
+    RunDir.writeString(dir.config(), c.toJson());
+    return run(c);
+  }
+
+  /** Continues the run in the folder from its newest complete checkpoint. */
+  public Result resume() throws IOException {
+    if (!dir.exists()) {
+      throw new IllegalArgumentException(dir.root() + " holds no run to resume (no config.json)");
+    }
+    RunConfig c;
+    try {
+      c = RunConfig.fromJson(Files.readString(dir.config()));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(dir.config() + ": " + e.getMessage(), e);
+    }
+    return run(c);
+  }
+
+  private Result run(RunConfig c) throws IOException {
+    dir.removePartialFiles();
+    TaskData data = TaskData.load(c);
+    Map<String, Problem> problems = data.byId();
+    ensureInitialModel(c, data);
+    try (TaskTokenizer tok = ModelTokenizer.of(dir.init());
+        PolicyModel initial = PolicyModel.load(dir.init());
+        PolicyModel policy = PolicyModel.load(dir.init());
+        AdamW opt = new AdamW(policy.block(), policy.manager(), adamW(c));
+        KernelBackend kernels = Backends.open(c.backend(), backendOptions)) {
+      String tokenizerJson = ModelTokenizer.json(dir.init());
+      long step = 0;
+      Cursor cursor = Cursor.START;
+      Optional<Long> last = dir.newestCompleteCheckpoint();
+      if (last.isPresent()) {
+        TrainingCheckpoint.State s = TrainingCheckpoint.load(dir.checkpoint(last.get()), policy, opt);
+        step = s.step();
+        cursor = s.cursor();
+      }
+      List<Problem> evalSet = data.test().subList(0, Math.min(c.evalProblems(), data.test().size()));
+      try (MetricsLog metrics = MetricsLog.open(dir.metrics(), step)) {
+        double wallStart = System.nanoTime() / 1e9 - metrics.wallTime();
+        if (step == 0 && c.evalEvery() > 0 && !evalSet.isEmpty()) {
+          Evaluation.Report eval = evaluate(policy, tok, c, evalSet);
+          metrics.appendEvaluation(0, System.nanoTime() / 1e9 - wallStart, eval);
+        }
+        listener.phase("training", step, c.steps());
+        long saved = step;
+        while (step < c.steps()) {
+          long started = System.nanoTime();
+          String policyName = "step " + step + " of " + dir.root().getFileName();
+          RolloutReader.Batch sampled = Stages.sample(policy, tok, data, c, step, cursor, policyName, producer);
+          Stages.write(dir.rollouts(step + 1, "sample"), sampled);
+          RolloutReader.Batch scored = Stages.score(sampled, problems, initial, tok, producer);
+          Stages.write(dir.rollouts(step + 1, "score"), scored);
+          dir.keepRolloutsOf(step + 1);
+          double before = (System.nanoTime() - started) / 1e9;
+          StepStats stats;
+          try {
+            stats = Stages.update(scored, policy, opt, kernels, before);
+          } catch (NonFiniteException e) {
+            if (saved < step) {
+              save(policy, opt, c, step, cursor, tokenizerJson);
+            }
+            throw new TrainingStoppedException("step " + (step + 1) + " of " + c.method() + ": " + e.getMessage()
+                + "; stopped. The last good checkpoint is " + dir.checkpoint(step) + " (steps before it are intact)", e);
+          }
+          step++;
+          cursor = Stages.cursorAfter(scored);
+          Evaluation.Report eval = null;
+          if (c.evalEvery() > 0 && step % c.evalEvery() == 0 && !evalSet.isEmpty()) {
+            eval = evaluate(policy, tok, c, evalSet);
+          }
+          metrics.append(stats, System.nanoTime() / 1e9 - wallStart, eval);
+          listener.step(stats, eval);
+          if (step % c.checkpointEvery() == 0 || step == c.steps()) {
+            metrics.sync();
+            save(policy, opt, c, step, cursor, tokenizerJson);
+            saved = step;
+          }
+        }
+      }
+      listener.phase("evaluation", 0, 2);
+      Evaluation.Report fin = evaluate(policy, tok, c, data.test());
+      Evaluation.Report init = evaluate(initial, tok, c, data.test());
+      EvalFile.write(dir.eval(), step, fin, init);
+      return new Result(c, dir.checkpoint(step), init, fin);
+    }
+  }
+
+  private void save(PolicyModel policy, AdamW opt, RunConfig c, long step, Cursor cursor, String tokenizerJson)
+      throws IOException {
+    TrainingCheckpoint.save(dir.checkpoint(step), policy, opt, new TrainingCheckpoint.State(step, c.method(), c, cursor),
+        tokenizerJson, producer);
+  }
+
+  /** checkpoints/init.ckpt: a copy of --init, or the SFT warm-up trained now. */
+  private void ensureInitialModel(RunConfig c, TaskData data) throws IOException {
+    if (Files.isRegularFile(dir.init())) {
+      return;
+    }
+    if (!c.init().isEmpty()) {
+      Path from = Path.of(c.init());
+      try (PolicyModel m = PolicyModel.load(from)) {
+        ModelWeights.save(m.block(), dir.init(), CheckpointHeader.newBuilder().setProducer(producer)
+            .putMetadata(ModelTokenizer.KEY, ModelTokenizer.json(from)).build());
+      }
+      return;
+    }
+    listener.phase("warm-up", 0, c.warmup().steps());
+    try (TaskTokenizer tok = data.tokenizer();
+        PolicyModel m = c.warmup().train(data.train(), tok, c.prompts(), listener::warmupStep)) {
+      c.warmup().save(m, data.tokenizerJson(), dir.init(), producer);
+    }
+  }
+
+  static Evaluation.Report evaluate(PolicyModel model, TaskTokenizer tok, RunConfig c, List<Problem> problems) {
+    return Evaluation.run(model, tok, c.prompts(), problems, "student", c.sampling().maxNewTokens(), 64);
+  }
+
+  private static AdamWSettings adamW(RunConfig c) {
+    AdamWSettings d = AdamWSettings.DEFAULTS;
+    return new AdamWSettings(d.beta1(), d.beta2(), d.eps(), c.optimizer().weightDecay(), c.optimizer().maxGradNorm());
+  }
+}

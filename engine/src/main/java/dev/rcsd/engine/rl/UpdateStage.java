@@ -1,0 +1,100 @@
+package dev.rcsd.engine.rl;
+
+import dev.rcsd.engine.model.PolicyModel;
+import dev.rcsd.engine.train.AdamW;
+import dev.rcsd.engine.train.GradientInjection;
+import dev.rcsd.engine.train.TokenBatch;
+import dev.rcsd.io.proto.Rollout;
+import dev.rcsd.kernels.KernelBackend;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Stage 3: the student's forward pass with autograd over prompt + completion, the method's loss
+ * and d loss / d logits from the kernel library on the completion rows, back-propagation of that
+ * gradient, and one optimizer step.
+ *
+ * <pre>
+ *   rollouts --TokenBatch--> policy(logits [B,T,V]) --rows--> kernel(loss, grad [N,V]) --scatter--> backward --> AdamW
+ * </pre>
+ */
+public final class UpdateStage {
+  private UpdateStage() {}
+
+  public static void run(PolicyModel policy, AdamW opt, KernelBackend kernels, List<Rollout> scored, Method method,
+      RunConfig c, double lr, StepStats.Builder stats) {
+    int vocab = policy.config().vocabSize();
+    float[] advantages = advantages(scored, c.grpo().scaleRewards());
+    List<TokenBatch.Sequence> seqs = new ArrayList<>();
+    for (Rollout r : scored) {
+      seqs.add(new TokenBatch.Sequence(r.getPromptTokensList().stream().mapToInt(Integer::intValue).toArray(),
+          r.getCompletionTokensList().stream().mapToInt(Integer::intValue).toArray()));
+    }
+    TokenBatch b = TokenBatch.of(seqs);
+    stats.loss = GradientInjection.backward(policy, b.tokens, b.positions, b.valid, (logits, grad) -> {
+      int[] at = rowPositions(seqs, b.width);
+      float[] student = new float[at.length * vocab];
+      for (int n = 0; n < at.length; n++) {
+        System.arraycopy(logits, at[n] * vocab, student, n * vocab, vocab);
+      }
+      UpdateRows rows = new UpdateRows(scored, vocab, student, advantages);
+      float[] rowGrad = new float[student.length];
+      double loss = method.loss(kernels, rows, c, rowGrad, stats);
+      stats.kl = klToReference(kernels, rows, c);
+      for (int n = 0; n < at.length; n++) {
+        System.arraycopy(rowGrad, n * vocab, grad, at[n] * vocab, vocab);
+      }
+      return loss;
+    });
+    stats.learningRate = lr;
+    stats.gradNorm = opt.step(lr);
+  }
+
+  /** Flat positions (row * width + column) of the positions that predict each completion token. */
+  static int[] rowPositions(List<TokenBatch.Sequence> seqs, int width) {
+    int n = seqs.stream().mapToInt(s -> s.completion().length).sum();
+    int[] at = new int[n];
+    int i = 0;
+    for (int r = 0; r < seqs.size(); r++) {
+      TokenBatch.Sequence s = seqs.get(r);
+      for (int t = 0; t < s.completion().length; t++) {
+        at[i++] = r * width + s.prompt().length - 1 + t;
+      }
+    }
+    return at;
+  }
+
+  /** Each rollout's reward minus its group's mean, over the group's std when {@code scale}. */
+  static float[] advantages(List<Rollout> rollouts, boolean scale) {
+    Map<Long, double[]> groups = new HashMap<>(); // sum, sum of squares, count
+    for (Rollout r : rollouts) {
+      double[] g = groups.computeIfAbsent(r.getGroupId(), k -> new double[3]);
+      g[0] += r.getReward();
+      g[1] += (double) r.getReward() * r.getReward();
+      g[2]++;
+    }
+    float[] out = new float[rollouts.size()];
+    for (int i = 0; i < out.length; i++) {
+      double[] g = groups.get(rollouts.get(i).getGroupId());
+      double mean = g[0] / g[2];
+      double std = Math.sqrt(Math.max(0, g[1] / g[2] - mean * mean));
+      double a = rollouts.get(i).getReward() - mean;
+      out[i] = (float) (scale ? a / (std + 1e-4) : a);
+    }
+    return out;
+  }
+
+  /** Mean k3 estimate of KL(policy || initial model) per completion token, at the sampling temperature. */
+  static double klToReference(KernelBackend kernels, UpdateRows rows, RunConfig c) {
+    float[] s = new float[rows.rows];
+    kernels.tokenLogProbs().compute(rows.batch(rows.ones(), null, null), c.sampling().temperature(), s, null, null);
+    double kl = 0;
+    for (int n = 0; n < rows.rows; n++) {
+      double d = rows.reference[n] - s[n];
+      kl += Math.exp(d) - d - 1;
+    }
+    return rows.rows == 0 ? 0 : kl / rows.rows;
+  }
+}
