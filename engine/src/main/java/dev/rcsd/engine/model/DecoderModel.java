@@ -3,9 +3,9 @@ package dev.rcsd.engine.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
@@ -95,7 +95,10 @@ public final class DecoderModel extends AbstractBlock {
    */
   public NDArray logits(NDArray tokens, NDArray positions, NDArray bias, KvCache cache) {
     Shape s = tokens.getShape();
-    NDArray x = embed.getArray().get(new NDIndex("{}", tokens.flatten())).reshape(s.get(0), s.get(1), config.hiddenSize());
+    // torch.embedding: its backward adds each row's gradients in one thread, in order; indexing's
+    // backward (index_put_ with accumulate) adds them with atomics and is not reproducible
+    NDArray x = embed.getArray().getNDArrayInternal()
+        .embedding(tokens, embed.getArray(), SparseFormat.DENSE).singletonOrThrow();
     NDList rope = Ops.ropeTables(positions, inverseFrequencies);
     for (int i = 0; i < layers.size(); i++) {
       x = layers.get(i).forward(x, rope, bias, cache == null ? null : cache.layer(i));

@@ -19,7 +19,7 @@ final class Ops {
 
   /** x / sqrt(mean(x^2 over the last axis) + eps) * w. */
   static NDArray rmsNorm(NDArray x, NDArray w, double eps) {
-    NDArray rms = x.mul(x).mean(new int[] {-1}, true).add(eps).sqrt();
+    NDArray rms = x.mul(x).mean(new int[] {-1}, true).add(Scalars.of(x, eps)).sqrt();
     return x.div(rms).mul(w);
   }
 
@@ -64,7 +64,7 @@ final class Ops {
   /** softmax(q k^T / sqrt(D) + bias) v, q [B, H, T, D], k and v [B, H, S, D], bias [B, 1, T, S]. */
   static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray bias) {
     double scale = 1.0 / Math.sqrt(q.getShape().get(3));
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(bias);
+    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(Scalars.of(q, scale)).add(bias);
     return scores.softmax(-1).matMul(v);
   }
 }

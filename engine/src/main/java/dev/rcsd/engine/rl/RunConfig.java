@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rcsd.engine.sft.Warmup;
 import dev.rcsd.engine.task.PromptTemplates;
+import dev.rcsd.engine.train.AdamWSettings;
 import dev.rcsd.kernels.LossParams;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -188,6 +189,12 @@ public record RunConfig(
         base.set(e.getKey(), e.getValue());
       }
     });
+  }
+
+  /** AdamW with PyTorch's betas and eps and this run's weight decay and gradient clip. */
+  public AdamWSettings adamW() {
+    AdamWSettings d = AdamWSettings.DEFAULTS;
+    return new AdamWSettings(d.beta1(), d.beta2(), d.eps(), optimizer.weightDecay(), optimizer.maxGradNorm());
   }
 
   /** Rollouts sampled per step. */

@@ -7,7 +7,6 @@ import dev.rcsd.engine.task.ModelTokenizer;
 import dev.rcsd.engine.task.Problem;
 import dev.rcsd.engine.task.TaskTokenizer;
 import dev.rcsd.engine.train.AdamW;
-import dev.rcsd.engine.train.AdamWSettings;
 import dev.rcsd.engine.train.NonFiniteException;
 import dev.rcsd.io.proto.CheckpointHeader;
 import dev.rcsd.io.rollout.RolloutReader;
@@ -88,7 +87,7 @@ public final class Trainer {
     try (TaskTokenizer tok = ModelTokenizer.of(dir.init());
         PolicyModel initial = PolicyModel.load(dir.init());
         PolicyModel policy = PolicyModel.load(dir.init());
-        AdamW opt = new AdamW(policy.block(), policy.manager(), adamW(c));
+        AdamW opt = new AdamW(policy.block(), policy.manager(), c.adamW());
         KernelBackend kernels = Backends.open(c.backend(), backendOptions)) {
       String tokenizerJson = ModelTokenizer.json(dir.init());
       long step = 0;
@@ -178,10 +177,5 @@ public final class Trainer {
 
   static Evaluation.Report evaluate(PolicyModel model, TaskTokenizer tok, RunConfig c, List<Problem> problems) {
     return Evaluation.run(model, tok, c.prompts(), problems, "student", c.sampling().maxNewTokens(), 64);
-  }
-
-  private static AdamWSettings adamW(RunConfig c) {
-    AdamWSettings d = AdamWSettings.DEFAULTS;
-    return new AdamWSettings(d.beta1(), d.beta2(), d.eps(), c.optimizer().weightDecay(), c.optimizer().maxGradNorm());
   }
 }

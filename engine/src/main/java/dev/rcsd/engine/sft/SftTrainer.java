@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.rcsd.engine.model.AttentionMask;
 import dev.rcsd.engine.model.PolicyModel;
+import dev.rcsd.engine.model.Scalars;
 import dev.rcsd.engine.train.AdamW;
 import dev.rcsd.engine.train.AdamWSettings;
 import dev.rcsd.engine.train.LearningRate;
@@ -94,7 +95,7 @@ public final class SftTrainer {
       NDArray logits = model.block().logits(nd.create(b.tokens, new Shape(b.rows, b.width)),
           nd.create(b.positions, new Shape(b.rows, b.width)), AttentionMask.causal(nd, b.valid, 0, b.width), null);
       NDArray logp = logits.logSoftmax(-1).gather(nd.create(targets, new Shape(b.rows, b.width, 1)), 2).squeeze(2);
-      NDArray loss = logp.mul(nd.create(weight, new Shape(b.rows, b.width))).sum().neg().div(count);
+      NDArray loss = logp.mul(nd.create(weight, new Shape(b.rows, b.width))).sum().neg().div(Scalars.of(logp, count));
       float value = loss.getFloat();
       if (!Float.isFinite(value)) {
         throw new NonFiniteException("SFT loss is " + value);

@@ -1,5 +1,6 @@
 package dev.rcsd.engine.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +15,7 @@ import ai.djl.training.GradientCollector;
 import dev.rcsd.engine.model.AttentionMask;
 import dev.rcsd.engine.model.ModelConfig;
 import dev.rcsd.engine.model.PolicyModel;
+import dev.rcsd.engine.model.Scalars;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +88,7 @@ class TrainingHooksTest {
         }
       }
       NDArray logp = logits.logSoftmax(-1).gather(nd.create(targets, new Shape(B, T, 1)), 2).squeeze(2);
-      NDArray loss = logp.mul(nd.create(weight, new Shape(B, T))).sum().neg().div(count);
+      NDArray loss = logp.mul(nd.create(weight, new Shape(B, T))).sum().neg().div(Scalars.of(logp, count));
       gc.backward(loss);
       return loss.getFloat();
     }
@@ -119,6 +121,47 @@ class TrainingHooksTest {
       float[] wb = b.logits(new int[] {1, 2, 3});
       for (int i = 0; i < wa.length; i++) {
         assertEquals(wa[i], wb[i], 1e-4);
+      }
+    }
+  }
+
+  /**
+   * The kernel runs between the forward and backward passes and allocates; a garbage collection
+   * there must not change the gradients (DJL's scalar operands live in Java buffers the collector
+   * may free while autograd still reads them, see Scalars), and two identical backward passes must
+   * give the same bits (the embedding's backward must not add with atomics).
+   */
+  @Test
+  void gradientsSurviveAGarbageCollectionBetweenForwardAndBackwardAndAreReproducible() {
+    Map<String, float[]> first = null;
+    for (int round = 0; round < 3; round++) {
+      try (PolicyModel m = PolicyModel.random(CONFIG, 3);
+          AdamW opt = new AdamW(m.block(), m.manager(), AdamWSettings.DEFAULTS)) {
+        boolean collect = round > 0;
+        GradientInjection.backward(m, TOKENS, POSITIONS, VALID, (logits, grad) -> {
+          double loss = crossEntropyGradient(logits, grad, CONFIG.vocabSize());
+          if (collect) {
+            for (int i = 0; i < 3; i++) {
+              byte[][] garbage = new byte[2048][];
+              for (int j = 0; j < garbage.length; j++) {
+                garbage[j] = new byte[4096];
+              }
+              System.gc();
+            }
+          }
+          return loss;
+        });
+        Map<String, float[]> grads = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, Parameter> e : m.block().namedParameters().entrySet()) {
+          grads.put(e.getKey(), e.getValue().getArray().getGradient().toFloatArray());
+        }
+        if (first == null) {
+          first = grads;
+        } else {
+          for (String k : first.keySet()) {
+            assertArrayEquals(first.get(k), grads.get(k), k + " after a collection, round " + round);
+          }
+        }
       }
     }
   }

@@ -101,8 +101,8 @@ public final class GeneralizedJsdSimd implements GeneralizedJsd {
             .max(SimdRows.LOG_FLOOR);
         FloatVector b = FloatVector.fromArray(SimdRows.F, u, base + v).sub(tMax).mul(vt).sub(tLogZ)
             .max(SimdRows.LOG_FLOOR);
-        FloatVector ps = a.lanewise(VectorOperators.EXP);
-        FloatVector pt = b.lanewise(VectorOperators.EXP);
+        FloatVector ps = VectorMath.exp(a);
+        FloatVector pt = VectorMath.exp(b);
         acc = pt.fma(b.sub(a), acc);
         if (writeGrad) {
           FloatVector g = ps.sub(pt).mul(vc);
@@ -112,7 +112,7 @@ public final class GeneralizedJsdSimd implements GeneralizedJsd {
           g.intoArray(grad, base + v);
         }
       }
-      kl += acc.reduceLanes(VectorOperators.ADD);
+      kl += VectorMath.sum(acc);
       for (; v < end; v++) {
         double a = Math.max(st.logProb(z[base + v], invT), SimdRows.LOG_FLOOR);
         double b = Math.max(tt.logProb(u[base + v], invT), SimdRows.LOG_FLOOR);
@@ -155,14 +155,14 @@ public final class GeneralizedJsdSimd implements GeneralizedJsd {
             .max(SimdRows.LOG_FLOOR);
         FloatVector b = FloatVector.fromArray(SimdRows.F, u, base + v).sub(tMax).mul(vt).sub(tLogZ)
             .max(SimdRows.LOG_FLOOR);
-        FloatVector ps = a.lanewise(VectorOperators.EXP);
+        FloatVector ps = VectorMath.exp(a);
         FloatVector studentTerm;
         if (reverse) {
           studentTerm = ps.mul(a.sub(b));
           accJ = accJ.add(studentTerm);
         } else {
-          FloatVector pt = b.lanewise(VectorOperators.EXP);
-          FloatVector logM = ps.mul(vOneMinusBeta).add(pt.mul(vBeta)).lanewise(VectorOperators.LOG).max(SimdRows.LOG_FLOOR);
+          FloatVector pt = VectorMath.exp(b);
+          FloatVector logM = VectorMath.log(ps.mul(vOneMinusBeta).add(pt.mul(vBeta))).max(SimdRows.LOG_FLOOR);
           studentTerm = ps.mul(a.sub(logM));
           accJ = pt.mul(b.sub(logM)).fma(vBeta, studentTerm.fma(vOneMinusBeta, accJ));
         }
@@ -175,8 +175,8 @@ public final class GeneralizedJsdSimd implements GeneralizedJsd {
           g.intoArray(grad, base + v);
         }
       }
-      jsd += accJ.reduceLanes(VectorOperators.ADD);
-      kl += accK.reduceLanes(VectorOperators.ADD);
+      jsd += VectorMath.sum(accJ);
+      kl += VectorMath.sum(accK);
       for (; v < end; v++) {
         double a = Math.max(st.logProb(z[base + v], invT), SimdRows.LOG_FLOOR);
         double b = Math.max(tt.logProb(u[base + v], invT), SimdRows.LOG_FLOOR);
@@ -212,7 +212,7 @@ public final class GeneralizedJsdSimd implements GeneralizedJsd {
     int v = 0;
     int upper = SimdRows.F.loopBound(vocab);
     for (; v < upper; v += SimdRows.L) {
-      FloatVector ps = FloatVector.fromArray(SimdRows.F, z, base + v).sub(sMax).mul(vt).sub(sLogZ).lanewise(VectorOperators.EXP);
+      FloatVector ps = VectorMath.exp(FloatVector.fromArray(SimdRows.F, z, base + v).sub(sMax).mul(vt).sub(sLogZ));
       FloatVector g = FloatVector.fromArray(SimdRows.F, grad, base + v);
       ps.neg().fma(vAmount, g).intoArray(grad, base + v);
     }

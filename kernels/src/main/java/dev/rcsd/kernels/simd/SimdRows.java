@@ -8,9 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
  * Vector passes over one row shared by the SIMD kernels. Rows are scanned in chunks that fit the
  * L1 cache: the chunk's max is found first, then its exponentials are summed against the running
  * max (online log-sum-exp with one exp per element). Each chunk's sum is reduced into a double, so
- * a 151,936-wide row keeps float32 rounding near 1e-6 relative. exp and log are the JDK's
- * {@code lanewise(EXP)} and {@code lanewise(LOG)} (SVML on x86): one intrinsic each, which keeps
- * C2's graphs small enough to inline every vector operation, and exact 0 for -inf padding.
+ * a 151,936-wide row keeps float32 rounding near 1e-6 relative. exp, log and lane sums are
+ * {@link VectorMath}'s, which give the same bits before and after JIT compilation (the JDK's
+ * SVML-backed {@code lanewise(EXP)} does not), and exact 0 for -inf padding.
  */
 final class SimdRows {
   static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -115,11 +115,11 @@ final class SimdRows {
     int i = 0;
     int upper = F.loopBound(n);
     for (; i < upper; i += L) {
-      FloatVector e = FloatVector.fromArray(F, a, from + i).sub(vm).mul(vt).lanewise(VectorOperators.EXP);
+      FloatVector e = VectorMath.exp(FloatVector.fromArray(F, a, from + i).sub(vm).mul(vt));
       e.intoArray(out, outFrom + i);
       acc = acc.add(e);
     }
-    double s = acc.reduceLanes(VectorOperators.ADD);
+    double s = VectorMath.sum(acc);
     for (; i < n; i++) {
       float e = (float) Math.exp((a[from + i] - m) * invT);
       out[outFrom + i] = e;
@@ -163,10 +163,10 @@ final class SimdRows {
     int i = 0;
     int upper2 = n - n % (2 * L);
     for (; i < upper2; i += 2 * L) {
-      acc0 = acc0.add(FloatVector.fromArray(F, a, from + i).sub(vm).mul(vt).lanewise(VectorOperators.EXP));
-      acc1 = acc1.add(FloatVector.fromArray(F, a, from + i + L).sub(vm).mul(vt).lanewise(VectorOperators.EXP));
+      acc0 = acc0.add(VectorMath.exp(FloatVector.fromArray(F, a, from + i).sub(vm).mul(vt)));
+      acc1 = acc1.add(VectorMath.exp(FloatVector.fromArray(F, a, from + i + L).sub(vm).mul(vt)));
     }
-    double s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    double s = VectorMath.sum(acc0.add(acc1));
     for (; i < n; i++) {
       s += Math.exp((a[from + i] - m) * invT);
     }
@@ -183,12 +183,12 @@ final class SimdRows {
     int upper = F.loopBound(n);
     for (; i < upper; i += L) {
       FloatVector d = FloatVector.fromArray(F, a, from + i).sub(vm).mul(vt).max(LOG_FLOOR);
-      FloatVector p = d.lanewise(VectorOperators.EXP);
+      FloatVector p = VectorMath.exp(d);
       acc = acc.add(p);
       accD = p.fma(d, accD);
     }
-    double s = acc.reduceLanes(VectorOperators.ADD);
-    double sd = accD.reduceLanes(VectorOperators.ADD);
+    double s = VectorMath.sum(acc);
+    double sd = VectorMath.sum(accD);
     for (; i < n; i++) {
       double d = Math.max((a[from + i] - m) * invT, LOG_FLOOR);
       double p = Math.exp(d);
