@@ -22,14 +22,14 @@ import java.util.Map;
  * Runs small enough for tests: a briefly warmed-up tiny model (made once per JVM), 300 training
  * problems, completions of at most 24 tokens, 4 rollouts per step.
  */
-final class TinyRuns {
+public final class TinyRuns {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static Path init;
 
   private TinyRuns() {}
 
   /** The shared initial model: 30 SFT steps from scratch. */
-  static synchronized Path init() {
+  public static synchronized Path init() {
     if (init == null) {
       try {
         Path dir = Files.createTempDirectory("rcsd-tiny-init-");
@@ -51,7 +51,7 @@ final class TinyRuns {
   }
 
   /** The configuration JSON of a tiny run of {@code method}, with {@code extra} fields on top. */
-  static String config(String method, int steps, Map<String, Object> extra) {
+  public static String config(String method, int steps, Map<String, Object> extra) {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("method", method);
     c.put("steps", steps);
@@ -72,7 +72,7 @@ final class TinyRuns {
     }
   }
 
-  static RunConfig resolve(String method, int steps, Map<String, Object> extra) {
+  public static RunConfig resolve(String method, int steps, Map<String, Object> extra) {
     return RunConfig.resolve(null, config(method, steps, extra));
   }
 
@@ -80,12 +80,12 @@ final class TinyRuns {
     return new Trainer(dir, listener, BackendOptions.DEFAULTS, "rcsd tests");
   }
 
-  static Trainer trainer(Path dir) {
+  public static Trainer trainer(Path dir) {
     return trainer(dir, new Trainer.Listener() {});
   }
 
   /** Every tensor of a checkpoint (parameters and optimizer moments) by role/name, as bytes. */
-  static Map<String, ByteBuffer> tensors(Path checkpoint) throws IOException {
+  public static Map<String, ByteBuffer> tensors(Path checkpoint) throws IOException {
     Map<String, ByteBuffer> out = new LinkedHashMap<>();
     try (CheckpointReader r = CheckpointReader.open(checkpoint)) {
       for (TensorInfo t; (t = r.next()) != null; ) {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class TrainerTest {
+public class TrainerTest {
   @TempDir Path tmp;
 
   @Test
@@ -129,7 +129,7 @@ class TrainerTest {
     assertTrue(e.getMessage().contains("no run to resume"), e.getMessage());
   }
 
-  static void assertIdentical(Path expected, Path actual) throws IOException {
+  public static void assertIdentical(Path expected, Path actual) throws IOException {
     Map<String, ByteBuffer> a = TinyRuns.tensors(expected);
     Map<String, ByteBuffer> b = TinyRuns.tensors(actual);
     assertEquals(a.keySet(), b.keySet());
