@@ -1,0 +1,243 @@
+package dev.rcsd.engine.rl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rcsd.io.proto.Criterion;
+import dev.rcsd.io.proto.Rollout;
+import dev.rcsd.io.proto.Rubric;
+import dev.rcsd.io.proto.TeacherScores;
+import dev.rcsd.kernels.BackendOptions;
+import dev.rcsd.kernels.Backends;
+import dev.rcsd.kernels.KernelBackend;
+import dev.rcsd.kernels.LossBatch;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The methods' losses against the kernels they are defined by, on hand-made rollouts. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MethodsTest {
+  static final int V = 40;
+  KernelBackend kernels;
+
+  @BeforeAll
+  void open() {
+    kernels = Backends.open("reference", BackendOptions.DEFAULTS);
+  }
+
+  @AfterAll
+  void close() {
+    kernels.close();
+  }
+
+  /** Log-probabilities of a random distribution over V (what the score stage stores). */
+  static float[] logprobs(SplittableRandom rnd) {
+    double[] z = new double[V];
+    double max = Double.NEGATIVE_INFINITY;
+    for (int v = 0; v < V; v++) {
+      z[v] = rnd.nextGaussian() * 2;
+      max = Math.max(max, z[v]);
+    }
+    double sum = 0;
+    for (double x : z) {
+      sum += Math.exp(x - max);
+    }
+    float[] out = new float[V];
+    for (int v = 0; v < V; v++) {
+      out[v] = (float) (z[v] - max - Math.log(sum));
+    }
+    return out;
+  }
+
+  /** A rollout of {@code length} tokens with teachers kept at top-{@code k} (k = V: everything). */
+  static Rollout rollout(SplittableRandom rnd, long group, float reward, int length, int contexts, int k, int... weights) {
+    Rollout.Builder r = Rollout.newBuilder().setGroupId(group).setReward(reward).addPromptTokens(1);
+    for (int i = 0; i < length; i++) {
+      r.addCompletionTokens(rnd.nextInt(V)).addSamplingLogprobs((float) -rnd.nextDouble(3));
+    }
+    for (int c = 0; c < contexts; c++) {
+      TeacherScores.Builder t = TeacherScores.newBuilder().setContext("criterion:" + c).setTopK(k);
+      for (int i = 0; i < length; i++) {
+        t.addTokenLogprobs(0f);
+        float[] row = logprobs(rnd);
+        Integer[] order = new Integer[V];
+        for (int v = 0; v < V; v++) {
+          order[v] = v;
+        }
+        Arrays.sort(order, (a, b) -> Float.compare(row[b], row[a]));
+        for (int j = 0; j < k; j++) {
+          t.addTopIds(order[j]).addTopLogprobs(row[order[j]]);
+        }
+      }
+      r.addTeachers(t);
+    }
+    Rubric.Builder rubric = Rubric.newBuilder();
+    for (int w : weights) {
+      rubric.addCriteria(Criterion.newBuilder().setTitle("c").setWeight(w));
+    }
+    return r.setRubric(rubric).build();
+  }
+
+  static float[] student(SplittableRandom rnd, int rows) {
+    float[] s = new float[rows * V];
+    for (int i = 0; i < s.length; i++) {
+      s[i] = (float) rnd.nextGaussian();
+    }
+    return s;
+  }
+
+  static UpdateRows rows(List<Rollout> rs, float[] student, boolean scale) {
+    return new UpdateRows(rs, V, student, UpdateStage.advantages(rs, scale));
+  }
+
+  static int tokens(List<Rollout> rs) {
+    return rs.stream().mapToInt(Rollout::getCompletionTokensCount).sum();
+  }
+
+  @Test
+  void groupAdvantagesAreNormalisedWithinEachGroupAndDrGrpoDropsTheStd() {
+    SplittableRandom rnd = new SplittableRandom(1);
+    List<Rollout> rs = List.of(rollout(rnd, 0, 1, 2, 0, V), rollout(rnd, 0, 0, 2, 0, V), rollout(rnd, 0, 1, 2, 0, V),
+        rollout(rnd, 0, 0, 2, 0, V), rollout(rnd, 1, 1, 2, 0, V), rollout(rnd, 1, 1, 2, 0, V));
+    float[] scaled = UpdateStage.advantages(rs, true);
+    assertEquals(0.5 / (0.5 + 1e-4), scaled[0], 1e-6);
+    assertEquals(-0.5 / (0.5 + 1e-4), scaled[1], 1e-6);
+    assertEquals(0f, scaled[4], "a group that agrees has no signal");
+    float[] plain = UpdateStage.advantages(rs, false);
+    assertArrayEquals(new float[] {0.5f, -0.5f, 0.5f, -0.5f, 0f, 0f}, plain);
+  }
+
+  @Test
+  void grpoAggregationsWeighTokensSequencesAndTheLengthBudget() {
+    SplittableRandom rnd = new SplittableRandom(2);
+    List<Rollout> rs = List.of(rollout(rnd, 0, 1, 3, 0, V), rollout(rnd, 0, 0, 7, 0, V));
+    float[] student = student(rnd, tokens(rs));
+    Map<String, Double> loss = new java.util.HashMap<>();
+    for (String aggregation : List.of("token-mean", "seq-mean-token-mean", "dr_grpo")) {
+      RunConfig c = TinyRuns.resolve("grpo", 1, Map.of("grpo", Map.of("aggregation", aggregation)));
+      loss.put(aggregation, new GrpoMethod().loss(kernels, rows(rs, student, true), c, new float[student.length],
+          new StepStats.Builder()));
+    }
+    // per-token losses l_n from the kernel itself, one rollout at a time (token mean over each)
+    RunConfig c = TinyRuns.resolve("grpo", 1, Map.of());
+    float[] adv = UpdateStage.advantages(rs, true);
+    double[] perSequence = new double[2];
+    for (int r = 0; r < 2; r++) {
+      UpdateRows one = new UpdateRows(List.of(rs.get(r)), V, new UpdateRows(rs, V, student, adv).studentOf(r),
+          new float[] {adv[r]});
+      perSequence[r] = new GrpoMethod().loss(kernels, one, c, new float[one.rows * V], new StepStats.Builder());
+    }
+    assertEquals((3 * perSequence[0] + 7 * perSequence[1]) / 10, loss.get("token-mean"), 1e-6);
+    assertEquals((perSequence[0] + perSequence[1]) / 2, loss.get("seq-mean-token-mean"), 1e-6);
+    int maxNew = c.sampling().maxNewTokens();
+    assertEquals((3 * perSequence[0] + 7 * perSequence[1]) / (2.0 * maxNew), loss.get("dr_grpo"), 1e-6);
+  }
+
+  /** The default teacher_top_k of RCSD (its loss's k) loses nothing: the loss sees only the top-k anyway. */
+  @Test
+  void rcsdOnTheStoredTopKEqualsRcsdOnTheWholeTeacherDistribution() {
+    RunConfig c = TinyRuns.resolve("rcsd", 1, Map.of());
+    int k = c.loss().topK();
+    assertEquals(k, c.teacherTopK());
+    SplittableRandom a = new SplittableRandom(3);
+    SplittableRandom b = new SplittableRandom(3);
+    List<Rollout> whole = List.of(rollout(a, 0, 0, 5, 1, V), rollout(a, 1, 0, 4, 1, V));
+    List<Rollout> kept = List.of(rollout(b, 0, 0, 5, 1, k), rollout(b, 1, 0, 4, 1, k));
+    float[] student = student(new SplittableRandom(4), 9);
+    float[] g1 = new float[9 * V];
+    float[] g2 = new float[9 * V];
+    double l1 = new RcsdMethod().loss(kernels, rows(whole, student, true), c, g1, new StepStats.Builder());
+    double l2 = new RcsdMethod().loss(kernels, rows(kept, student, true), c, g2, new StepStats.Builder());
+    assertEquals(l1, l2, 1e-7);
+    for (int i = 0; i < g1.length; i++) {
+      assertEquals(g1[i], g2[i], 1e-7, "grad[" + i + "]");
+    }
+  }
+
+  /** rcsd-criteria: each rollout's own rubric, weights |w| / sum |w| (a pitfall's -1 counts as 1), token means pooled. */
+  @Test
+  void rcsdCriteriaWeighsEachRolloutsTeachersByItsNormalisedRubric() {
+    SplittableRandom rnd = new SplittableRandom(5);
+    List<Rollout> rs = List.of(rollout(rnd, 0, 0, 3, 2, V, 3, -1), rollout(rnd, 1, 0, 5, 3, V, 2, 2, 4));
+    float[] student = student(rnd, 8);
+    RunConfig c = TinyRuns.resolve("rcsd-criteria", 1, Map.of());
+    float[] grad = new float[8 * V];
+    double loss = new RcsdCriteriaMethod().loss(kernels, rows(rs, student, true), c, grad, new StepStats.Builder());
+
+    UpdateRows all = rows(rs, student, true);
+    float[][] weights = {{0.75f, 0.25f}, {0.25f, 0.25f, 0.5f}};
+    double expected = 0;
+    float[] expectedGrad = new float[8 * V];
+    for (int r = 0; r < 2; r++) {
+      int length = rs.get(r).getCompletionTokensCount();
+      float[][] teachers = new float[weights[r].length][];
+      for (int k = 0; k < teachers.length; k++) {
+        teachers[k] = all.teacherOf(r, k);
+      }
+      float[] mask = new float[length];
+      Arrays.fill(mask, 1f);
+      LossBatch b = LossBatch.builder(length, V).studentLogits(all.studentOf(r)).teacherLogits(teachers)
+          .tokens(Arrays.copyOfRange(all.tokens, all.start[r], all.start[r + 1])).mask(mask)
+          .criterionWeights(weights[r]).build();
+      float[] g = new float[length * V];
+      expected += length / 8.0 * kernels.rubricAdvantage().compute(b, c.loss(), null, new float[length], g);
+      for (int i = 0; i < g.length; i++) {
+        expectedGrad[all.start[r] * V + i] = (float) (length / 8.0 * g[i]);
+      }
+    }
+    assertEquals(expected, loss, 1e-9);
+    assertArrayEquals(expectedGrad, grad, 1e-9f);
+  }
+
+  @Test
+  void opsdTopKKeepsTheTeachersKLargestEntriesInBothRows() {
+    float[] teacher = {-1f, -3f, -0.5f, -2f, -0.5f};
+    float[] student = {1f, 2f, 3f, 4f, 5f};
+    OpsdMethod.restrictToTeacherTopK(student, teacher, 1, 5, 3);
+    float inf = Float.NEGATIVE_INFINITY;
+    assertArrayEquals(new float[] {-1f, inf, -0.5f, inf, -0.5f}, teacher);
+    assertArrayEquals(new float[] {1f, inf, 3f, inf, 5f}, student);
+  }
+
+  @Test
+  void methodsNameTheirTeachers() {
+    var p = new dev.rcsd.engine.task.ScienceGenerator().generate(1, 3, 0, 4).train().get(0);
+    assertEquals(List.of(), Method.of("grpo").teacherContexts(p));
+    assertEquals(List.of("reference"), Method.of("opsd").teacherContexts(p));
+    assertEquals(List.of("rubric"), Method.of("rcsd").teacherContexts(p));
+    List<String> criteria = new ArrayList<>();
+    for (int i = 0; i < p.rubric().criteria().size(); i++) {
+      criteria.add("criterion:" + i);
+    }
+    assertEquals(criteria, Method.of("rcsd-criteria").teacherContexts(p));
+    assertThrows(IllegalArgumentException.class, () -> Method.of("ppo"));
+  }
+
+  @Test
+  void configurationDefaultsFollowThePaperAndEveryMethodSamplesTheSameBudget() {
+    RunConfig rcsd = RunConfig.defaults("rcsd");
+    assertEquals(20, rcsd.loss().topK());
+    assertEquals(0.05f, rcsd.loss().klClip());
+    assertEquals(1.2f, rcsd.loss().temperature());
+    assertEquals(1, rcsd.samplesPerPrompt());
+    assertTrue(RunConfig.METHODS.stream().allMatch(m -> RunConfig.defaults(m).rolloutsPerStep() == 32));
+    RunConfig round = RunConfig.fromJson(rcsd.toJson());
+    assertEquals(rcsd, round);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> RunConfig.resolve("grpo", "{\"samples_per_prompt\": 1}"));
+    assertTrue(e.getMessage().contains("grpo needs samples_per_prompt >= 2"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> RunConfig.resolve("grpo", "{\"grpo\": {\"agregation\": 1}}"));
+    assertTrue(e.getMessage().contains("'grpo.agregation'"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> RunConfig.resolve("rcsd", "{\"loss\": {\"top_k\": 0}}"));
+    assertTrue(e.getMessage().contains("top_k"), e.getMessage());
+  }
+}
