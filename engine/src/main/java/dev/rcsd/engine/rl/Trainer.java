@@ -1,14 +1,12 @@
 package dev.rcsd.engine.rl;
 
 import dev.rcsd.engine.eval.Evaluation;
-import dev.rcsd.engine.model.ModelWeights;
 import dev.rcsd.engine.model.PolicyModel;
 import dev.rcsd.engine.task.ModelTokenizer;
 import dev.rcsd.engine.task.Problem;
 import dev.rcsd.engine.task.TaskTokenizer;
 import dev.rcsd.engine.train.AdamW;
 import dev.rcsd.engine.train.NonFiniteException;
-import dev.rcsd.io.proto.CheckpointHeader;
 import dev.rcsd.io.rollout.RolloutReader;
 import dev.rcsd.kernels.BackendOptions;
 import dev.rcsd.kernels.Backends;
@@ -83,7 +81,7 @@ public final class Trainer {
     dir.removePartialFiles();
     TaskData data = TaskData.load(c);
     Map<String, Problem> problems = data.byId();
-    ensureInitialModel(c, data);
+    InitialModel.ensure(dir.init(), c, data, listener, producer);
     try (TaskTokenizer tok = ModelTokenizer.of(dir.init());
         PolicyModel initial = PolicyModel.load(dir.init());
         PolicyModel policy = PolicyModel.load(dir.init());
@@ -153,26 +151,6 @@ public final class Trainer {
       throws IOException {
     TrainingCheckpoint.save(dir.checkpoint(step), policy, opt, new TrainingCheckpoint.State(step, c.method(), c, cursor),
         tokenizerJson, producer);
-  }
-
-  /** checkpoints/init.ckpt: a copy of --init, or the SFT warm-up trained now. */
-  private void ensureInitialModel(RunConfig c, TaskData data) throws IOException {
-    if (Files.isRegularFile(dir.init())) {
-      return;
-    }
-    if (!c.init().isEmpty()) {
-      Path from = Path.of(c.init());
-      try (PolicyModel m = PolicyModel.load(from)) {
-        ModelWeights.save(m.block(), dir.init(), CheckpointHeader.newBuilder().setProducer(producer)
-            .putMetadata(ModelTokenizer.KEY, ModelTokenizer.json(from)).build());
-      }
-      return;
-    }
-    listener.phase("warm-up", 0, c.warmup().steps());
-    try (TaskTokenizer tok = data.tokenizer();
-        PolicyModel m = c.warmup().train(data.train(), tok, c.prompts(), listener::warmupStep)) {
-      c.warmup().save(m, data.tokenizerJson(), dir.init(), producer);
-    }
   }
 
   static Evaluation.Report evaluate(PolicyModel model, TaskTokenizer tok, RunConfig c, List<Problem> problems) {

@@ -1,0 +1,95 @@
+package dev.rcsd.engine.compare;
+
+import dev.rcsd.engine.rl.RunDir;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * report.md: per method, accuracy and mean rubric score on the held-out split (mean ± sample
+ * standard deviation over seeds), the difference to each baseline, wall time and completion
+ * tokens per run; then every run's numbers.
+ */
+public final class ComparisonReport {
+  private ComparisonReport() {}
+
+  /** Mean and sample standard deviation (0 for one value). */
+  record Stat(double mean, double sd) {
+    static Stat of(List<RunSummary> runs, ToDoubleFunction<RunSummary> f) {
+      double[] x = runs.stream().mapToDouble(f).toArray();
+      double mean = 0;
+      for (double v : x) {
+        mean += v / x.length;
+      }
+      double ss = 0;
+      for (double v : x) {
+        ss += (v - mean) * (v - mean);
+      }
+      return new Stat(mean, x.length > 1 ? Math.sqrt(ss / (x.length - 1)) : 0);
+    }
+
+    String percent() {
+      return String.format(Locale.ROOT, "%.1f ± %.1f", 100 * mean, 100 * sd);
+    }
+  }
+
+  static Map<String, List<RunSummary>> byMethod(List<RunSummary> runs) {
+    Map<String, List<RunSummary>> out = new LinkedHashMap<>();
+    for (RunSummary r : runs) {
+      out.computeIfAbsent(r.method(), k -> new ArrayList<>()).add(r);
+    }
+    return out;
+  }
+
+  public static String render(List<RunSummary> runs) {
+    Map<String, List<RunSummary>> methods = byMethod(runs);
+    RunSummary any = runs.get(0);
+    StringBuilder md = new StringBuilder();
+    md.append("# Method comparison\n\n");
+    md.append(String.format(Locale.ROOT, "Every run starts from the same initial model (accuracy %.1f%%, mean rubric score"
+        + " %.1f%% on the %d held-out problems) and takes %d steps; seeds %s. Accuracy and rubric score: greedy"
+        + " decoding of the final policy on the held-out split, in percent, mean ± sd over seeds.%n%n",
+        100 * any.initialAccuracy(), 100 * any.initialRubricScore(), any.testProblems(), any.steps(),
+        methods.values().iterator().next().stream().map(r -> String.valueOf(r.seed())).toList()));
+    List<String> baselines = new ArrayList<>();
+    for (String b : List.of("grpo", "opsd")) {
+      if (methods.containsKey(b)) {
+        baselines.add(b);
+      }
+    }
+    md.append("| method | accuracy | rubric score |");
+    baselines.forEach(b -> md.append(" accuracy vs ").append(b).append(" |"));
+    md.append(" wall time per run | completion tokens per run |\n|---|---|---|");
+    baselines.forEach(b -> md.append("---|"));
+    md.append("---|---|\n");
+    for (Map.Entry<String, List<RunSummary>> e : methods.entrySet()) {
+      List<RunSummary> rs = e.getValue();
+      Stat acc = Stat.of(rs, RunSummary::accuracy);
+      md.append("| ").append(e.getKey()).append(" | ").append(acc.percent()).append(" | ")
+          .append(Stat.of(rs, RunSummary::rubricScore).percent()).append(" |");
+      for (String b : baselines) {
+        double d = acc.mean() - Stat.of(methods.get(b), RunSummary::accuracy).mean();
+        md.append(String.format(Locale.ROOT, " %+.1f |", 100 * d));
+      }
+      md.append(String.format(Locale.ROOT, " %.0f s | %.0f |%n", Stat.of(rs, RunSummary::wallTime).mean(),
+          Stat.of(rs, r -> r.tokens()).mean()));
+    }
+    md.append("\n## Runs\n\n| method | seed | accuracy | rubric score | wall time | completion tokens |\n");
+    md.append("|---|---|---|---|---|---|\n");
+    for (RunSummary r : runs) {
+      md.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.0f s | %d |%n", r.method(), r.seed(),
+          100 * r.accuracy(), 100 * r.rubricScore(), r.wallTime(), r.tokens()));
+    }
+    md.append("\nAccuracy against steps (on the evaluation subset, mean over seeds): accuracy.png.\n");
+    return md.toString();
+  }
+
+  public static void write(Path file, List<RunSummary> runs) throws IOException {
+    RunDir.writeString(file, render(runs));
+  }
+}
