@@ -11,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Writes a file so that its final name only ever holds a complete file: the bytes go to a
@@ -70,6 +73,7 @@ public final class AtomicFile implements AutoCloseable {
     stream.flush();
     channel.force(true);
     channel.close();
+    publishable(temp, target);
     try {
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
@@ -77,6 +81,19 @@ public final class AtomicFile implements AutoCloseable {
     }
     committed = true;
     syncDirectory(target.toAbsolutePath().getParent());
+  }
+
+  /**
+   * The temporary is private (0600) while written; the published file gets the permissions of
+   * the file it replaces, or rw-r--r-- like any file the user creates.
+   */
+  private static void publishable(Path temp, Path target) throws IOException {
+    if (!temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return;
+    }
+    Set<PosixFilePermission> perms = Files.exists(target) ? Files.getPosixFilePermissions(target)
+        : PosixFilePermissions.fromString("rw-r--r--");
+    Files.setPosixFilePermissions(temp, perms);
   }
 
   private static void syncDirectory(Path dir) {

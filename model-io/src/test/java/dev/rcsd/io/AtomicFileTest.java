@@ -53,4 +53,22 @@ class AtomicFileTest {
     }
     assertFalse(Files.exists(target));
   }
+
+  @Test
+  void aNewFileIsReadableByOthersAndAReplacedOneKeepsItsPermissions() throws IOException {
+    Path target = dir.resolve("p.bin");
+    try (AtomicFile f = AtomicFile.create(target)) {
+      f.stream().write(1);
+      f.commit();
+    }
+    assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(target)));
+    Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    try (AtomicFile f = AtomicFile.create(target)) {
+      f.stream().write(2);
+      f.commit();
+    }
+    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(target)));
+  }
 }
