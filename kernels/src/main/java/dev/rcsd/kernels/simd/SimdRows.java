@@ -154,19 +154,31 @@ final class SimdRows {
     grad[gFrom + token] += c;
   }
 
+  /** out[0, n) = p(v) = exp((a[from + v] - max) / T - log Z) of the row whose stats are {@code st}. */
+  static void probs(float[] a, int from, int n, RowStats st, float invT, float[] out) {
+    FloatVector vm = FloatVector.broadcast(F, st.max);
+    FloatVector vLogZ = FloatVector.broadcast(F, st.logZ);
+    FloatVector vt = FloatVector.broadcast(F, invT);
+    int i = 0;
+    for (int upper = F.loopBound(n); i < upper; i += L) {
+      VectorMath.exp(FloatVector.fromArray(F, a, from + i).sub(vm).mul(vt).sub(vLogZ)).intoArray(out, i);
+    }
+    for (; i < n; i++) {
+      out[i] = (float) Math.exp(st.logProb(a[from + i], invT));
+    }
+  }
+
   /** st.sumExp = sum exp((a - m) / T) over a chunk. */
   private static void sumExp(float[] a, int from, int n, float m, float invT, RowStats st) {
     FloatVector vm = FloatVector.broadcast(F, m);
     FloatVector vt = FloatVector.broadcast(F, invT);
-    FloatVector acc0 = FloatVector.zero(F);
-    FloatVector acc1 = FloatVector.zero(F);
+    FloatVector acc = FloatVector.zero(F);
     int i = 0;
-    int upper2 = n - n % (2 * L);
-    for (; i < upper2; i += 2 * L) {
-      acc0 = acc0.add(VectorMath.exp(FloatVector.fromArray(F, a, from + i).sub(vm).mul(vt)));
-      acc1 = acc1.add(VectorMath.exp(FloatVector.fromArray(F, a, from + i + L).sub(vm).mul(vt)));
+    int upper = F.loopBound(n);
+    for (; i < upper; i += L) {
+      acc = acc.add(VectorMath.exp(FloatVector.fromArray(F, a, from + i).sub(vm).mul(vt)));
     }
-    double s = VectorMath.sum(acc0.add(acc1));
+    double s = VectorMath.sum(acc);
     for (; i < n; i++) {
       s += Math.exp((a[from + i] - m) * invT);
     }

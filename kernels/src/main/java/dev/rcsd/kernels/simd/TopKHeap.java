@@ -1,7 +1,6 @@
 package dev.rcsd.kernels.simd;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -43,12 +42,9 @@ final class TopKHeap {
     int upper = k + SimdRows.F.loopBound(len - k);
     for (; v < upper; v += SimdRows.L) {
       FloatVector x = FloatVector.fromArray(SimdRows.F, u, from + v);
-      VectorMask<Float> above = x.compare(VectorOperators.GT, values[0]);
-      if (above.anyTrue()) {
-        long lanes = above.toLong();
-        while (lanes != 0) {
-          int lane = Long.numberOfTrailingZeros(lanes);
-          lanes &= lanes - 1;
+      if (x.compare(VectorOperators.GT, values[0]).anyTrue()) {
+        // lane by lane: the mask never leaves the compare (VectorMask.toLong is not an intrinsic on JDK 17)
+        for (int lane = 0; lane < SimdRows.L; lane++) {
           offer(u[from + v + lane], v + lane);
         }
       }
