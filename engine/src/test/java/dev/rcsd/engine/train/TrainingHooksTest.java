@@ -254,7 +254,9 @@ class TrainingHooksTest {
   /**
    * 1,000 training steps leave the model's native arrays where they were after the first few, and
    * the resident memory outside the JVM's own committed heap and non-heap pools where it was at
-   * step 500 (the JVM may grow its heap meanwhile; that is not native memory).
+   * step 500 (the JVM may grow its heap meanwhile; that is not native memory). The build runs tests
+   * with {@code -XX:+AlwaysPreTouch}: without it, heap pages committed earlier but first touched
+   * after step 500 look like growth.
    */
   @Test
   void nativeMemoryDoesNotGrowOver1000Steps() throws Exception {
