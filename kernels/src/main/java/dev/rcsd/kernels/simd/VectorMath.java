@@ -38,10 +38,10 @@ final class VectorMath {
   private static final FloatVector ONE = c(1f);
   private static final FloatVector ROUND_V = c(ROUND);
   private static final FloatVector LOG2E = c(1.44269504088896341f);
-  private static final FloatVector NEG_LN2_HI = c(-0.693359375f); // 9 significant bits: n * LN2_HI is exact
-  private static final FloatVector NEG_LN2_LO = c(2.12194440e-4f);
-  private static final FloatVector LN2_HI = c(0.693359375f);
+  private static final FloatVector LN2_HI = c(0.693359375f); // 9 significant bits: n * LN2_HI is exact
   private static final FloatVector LN2_LO = c(-2.12194440e-4f);
+  private static final FloatVector NEG_LN2_HI = LN2_HI.neg();
+  private static final FloatVector NEG_LN2_LO = LN2_LO.neg();
   /** -127 ln 2: rounds to n = -127, whose 2^n has exponent bits 0, so exp is exactly 0 (also for -inf). */
   private static final FloatVector EXP_LOW = c(-88.02969f);
   private static final FloatVector EXP_HIGH = c(88f);
