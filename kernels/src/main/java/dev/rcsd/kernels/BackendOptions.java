@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
@@ -36,6 +37,35 @@ public record BackendOptions(int threads, Map<String, String> properties) {
 
   public String property(String key, String fallback) {
     return properties.getOrDefault(key, fallback);
+  }
+
+  /**
+   * A power-of-two work-group size for a device: {@code PREFIX.workgroup} when set, else the first
+   * {@code PREFIX.workgroup.<part of the device name>} that the name contains (case-insensitive),
+   * else {@code PREFIX.workgroup.default}, else {@code fallback}.
+   */
+  public int workGroup(String prefix, String deviceName, int fallback) {
+    String key = prefix + ".workgroup";
+    String chosen = properties.get(key);
+    if (chosen == null) {
+      String name = deviceName.toLowerCase(Locale.ROOT);
+      chosen = properties.entrySet().stream()
+          .filter(e -> e.getKey().startsWith(key + ".") && !e.getKey().equals(key + ".default"))
+          .filter(e -> name.contains(e.getKey().substring(key.length() + 1).toLowerCase(Locale.ROOT)))
+          .map(Map.Entry::getValue)
+          .findFirst()
+          .orElse(properties.getOrDefault(key + ".default", String.valueOf(fallback)));
+    }
+    int wg;
+    try {
+      wg = Integer.parseInt(chosen.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(prefix + " work-group size '" + chosen + "' is not a number");
+    }
+    if (wg < 1 || Integer.bitCount(wg) != 1) {
+      throw new IllegalArgumentException(prefix + " work-group size " + wg + " must be a power of two");
+    }
+    return wg;
   }
 
   /** These options under the settings of a properties file (e.g. tornado-config/opencl.properties); empty values are skipped. */

@@ -7,74 +7,96 @@ import dev.rcsd.kernels.KernelBackend;
 import dev.rcsd.kernels.RubricAdvantage;
 import dev.rcsd.kernels.TokenLogProbs;
 import dev.rcsd.kernels.TopKDistillation;
-import dev.rcsd.kernels.opencl.KernelSources;
 import dev.rcsd.kernels.simd.SimdBackend;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import uk.ac.manchester.tornado.api.TornadoProfilerResult;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 import uk.ac.manchester.tornado.api.runtime.TornadoRuntimeProvider;
-import uk.ac.manchester.tornado.api.types.arrays.TornadoNativeArray;
 
 /**
- * The library's OpenCL C kernels run by TornadoVM as prebuilt tasks (tornado_entry.cl), on the
- * device TornadoVM numbers {@code tornado.device = backend:device} (default 0:0). The kernel file
- * is written once per backend with the work-group size ({@code tornado.workgroup}, default 256)
- * and TornadoVM's array header size compiled in. Each kernel keeps one execution plan for the
- * last batch shape it saw.
+ * The loss kernels written in Java with TornadoVM's KernelContext API and compiled by TornadoVM
+ * for the device it numbers {@code tornado.device = backend:device} (default 0:0).
+ *
+ * <p>Settings (tornado-config/tornado.properties): {@code tornado.workgroup} or
+ * {@code tornado.workgroup.<part of the device name>} / {@code .default} (a power of two up to
+ * 1024), {@code tornado.profile=true} to keep TornadoVM's profile of each call
+ * ({@link #profiles()}), {@code tornado.print_kernel=true} to print the OpenCL C that TornadoVM
+ * generates for each kernel when it compiles it.
+ *
+ * <p>Each kernel keeps one execution plan for the last shape it saw; only the kernel that ran last
+ * keeps its device buffers, so that the five plans of a large shape do not hold five copies.
  */
 public final class TornadoBackend implements KernelBackend {
   public static final String NAME = "tornado";
+  static final int DEFAULT_WORK_GROUP = 256;
 
   final TornadoDevice device;
   final int workGroup;
-  final String kernelFile;
+  final boolean profile;
+  final boolean printKernel;
   private final int hostThreads;
   private SimdBackend host;
+  private TornadoKernel resident;
+  private final Map<String, Profile> profiles = new LinkedHashMap<>();
   private final TokenLogProbsTornado tokenLogProbs = new TokenLogProbsTornado(this);
   private final GeneralizedJsdTornado generalizedJsd = new GeneralizedJsdTornado(this);
   private final TopKDistillationTornado topKDistillation = new TopKDistillationTornado(this);
   private final RubricAdvantageTornado rubricAdvantage = new RubricAdvantageTornado(this);
   private final GrpoLossTornado grpoLoss = new GrpoLossTornado(this);
 
-  private TornadoBackend(TornadoDevice device, int workGroup, String kernelFile, int hostThreads) {
+  private TornadoBackend(TornadoDevice device, int workGroup, BackendOptions options) {
     this.device = device;
     this.workGroup = workGroup;
-    this.kernelFile = kernelFile;
-    this.hostThreads = hostThreads;
+    this.profile = Boolean.parseBoolean(options.property("tornado.profile", "false").trim());
+    this.printKernel = Boolean.parseBoolean(options.property("tornado.print_kernel", "false").trim());
+    this.hostThreads = options.effectiveThreads();
   }
 
-  static TornadoBackend open(BackendOptions options) {
-    int wg = Integer.parseInt(options.property("tornado.workgroup", "256").trim());
-    if (wg < 1 || Integer.bitCount(wg) != 1) {
-      throw new IllegalArgumentException("tornado.workgroup = " + wg + " must be a power of two");
+  public static TornadoBackend open(BackendOptions options) {
+    TornadoDevice device = device(options);
+    String name = device.getPhysicalDevice().getDeviceName();
+    int wg = options.workGroup("tornado", name, DEFAULT_WORK_GROUP);
+    if (wg > RowReductions.MAX_WORKGROUP) {
+      throw new IllegalArgumentException("tornado work-group size " + wg + " is over the kernels' local arrays ("
+          + RowReductions.MAX_WORKGROUP + ")");
     }
-    try {
-      Path file = Files.createTempFile("rcsd-kernels-", ".cl");
-      file.toFile().deleteOnExit();
-      Files.writeString(file, KernelSources.withTornadoEntries(wg, TornadoNativeArray.ARRAY_HEADER));
-      return new TornadoBackend(device(options), wg, file.toString(), options.effectiveThreads());
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing the TornadoVM kernel file: " + e.getMessage(), e);
+    long deviceMax = device.getPhysicalDevice().getDeviceMaxWorkGroupSize()[0];
+    while (wg > 1 && wg > deviceMax) {
+      wg /= 2;
     }
+    return new TornadoBackend(device, wg, options);
   }
 
   static TornadoDevice device(BackendOptions options) {
     String spec = options.property("tornado.device", "0:0").trim();
     String[] parts = spec.split(":");
-    if (parts.length != 2) {
+    int backend;
+    int index;
+    try {
+      backend = Integer.parseInt(parts[0].trim());
+      index = Integer.parseInt(parts.length == 2 ? parts[1].trim() : "x");
+    } catch (NumberFormatException e) {
       throw new IllegalArgumentException("tornado.device = '" + spec + "' is not BACKEND:DEVICE, e.g. 0:0");
     }
-    return TornadoRuntimeProvider.getTornadoRuntime().getBackend(Integer.parseInt(parts[0]))
-        .getDevice(Integer.parseInt(parts[1]));
+    var runtime = TornadoRuntimeProvider.getTornadoRuntime();
+    if (backend < 0 || backend >= runtime.getNumBackends()) {
+      throw new IllegalStateException("tornado.device = '" + spec + "': TornadoVM has " + runtime.getNumBackends()
+          + " backend(s)");
+    }
+    var b = runtime.getBackend(backend);
+    if (index < 0 || index >= b.getNumDevices()) {
+      throw new IllegalStateException("tornado.device = '" + spec + "': TornadoVM backend " + backend + " has "
+          + b.getNumDevices() + " device(s)");
+    }
+    return b.getDevice(index);
   }
 
   static String describe(BackendOptions options) {
     return "TornadoVM " + device(options).getPhysicalDevice().getDeviceName();
   }
 
-  /** Arrays beyond one TornadoVM native array (2^31 elements) are refused with the numbers. */
+  /** Arrays beyond one TornadoVM native array (int-indexed) are refused with the numbers. */
   static int elements(long n, String what) {
     if (n > Integer.MAX_VALUE - 64) {
       throw new IllegalArgumentException(what + " holds " + n + " floats, over what one TornadoVM array holds");
@@ -88,6 +110,38 @@ public final class TornadoBackend implements KernelBackend {
     }
     return host.topKDistillation();
   }
+
+  /** Releases the device buffers of the kernel that ran before {@code next}. */
+  void makeResident(TornadoKernel next) {
+    if (resident != null && resident != next) {
+      resident.releaseDeviceMemory();
+    }
+    resident = next;
+  }
+
+  void recordProfile(String kernel, TornadoProfilerResult p) {
+    profiles.put(kernel, new Profile(p.getDeviceKernelTime(), p.getDeviceWriteTime(), p.getDeviceReadTime(),
+        p.getCompileTime(), p.getTotalTime()));
+  }
+
+  /**
+   * TornadoVM's profile of the last call of each kernel that ran (with {@code tornado.profile=true}),
+   * by kernel name: logprobs, jsd, topk, pg, grpo.
+   */
+  public Map<String, Profile> profiles() {
+    return Map.copyOf(profiles);
+  }
+
+  /**
+   * One call as TornadoVM's profiler measured it, in nanoseconds.
+   *
+   * @param kernel time the kernel ran on the device
+   * @param copyIn host-to-device transfers
+   * @param copyOut device-to-host transfers
+   * @param compile TornadoVM's and the driver's compile time (non-zero on the call that compiled)
+   * @param total the whole execution of the plan
+   */
+  public record Profile(long kernel, long copyIn, long copyOut, long compile, long total) {}
 
   @Override
   public String name() {

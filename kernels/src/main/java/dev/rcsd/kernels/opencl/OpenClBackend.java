@@ -53,7 +53,7 @@ public final class OpenClBackend implements KernelBackend {
   public static OpenClBackend open(BackendOptions options) {
     OpenClDevice device = OpenClDevice.select(OpenClDevice.list(), options.property("opencl.platform", ""),
         options.property("opencl.device", ""));
-    int wg = workGroup(options.properties(), device);
+    int wg = workGroup(options, device);
     OpenClProgram program = OpenClProgram.of(device, wg);
     int limit = kernelLimit(program);
     if (limit < wg) {
@@ -63,27 +63,8 @@ public final class OpenClBackend implements KernelBackend {
   }
 
   /** The configured work-group size for this device, within what the device allows. */
-  static int workGroup(Map<String, String> props, OpenClDevice device) {
-    String explicit = props.get("opencl.workgroup");
-    String chosen = explicit;
-    if (chosen == null) {
-      String name = device.name().toLowerCase(Locale.ROOT);
-      chosen = props.entrySet().stream()
-          .filter(e -> e.getKey().startsWith("opencl.workgroup.") && !e.getKey().equals("opencl.workgroup.default"))
-          .filter(e -> name.contains(e.getKey().substring("opencl.workgroup.".length()).toLowerCase(Locale.ROOT)))
-          .map(Map.Entry::getValue)
-          .findFirst()
-          .orElse(props.getOrDefault("opencl.workgroup.default", String.valueOf(DEFAULT_WORK_GROUP)));
-    }
-    int wg;
-    try {
-      wg = Integer.parseInt(chosen.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("opencl work-group size '" + chosen + "' is not a number");
-    }
-    if (wg < 1 || Integer.bitCount(wg) != 1) {
-      throw new IllegalArgumentException("opencl work-group size " + wg + " must be a power of two");
-    }
+  static int workGroup(BackendOptions options, OpenClDevice device) {
+    int wg = options.workGroup("opencl", device.name(), DEFAULT_WORK_GROUP);
     return (int) Math.min(wg, floorPowerOfTwo((int) Math.min(Integer.MAX_VALUE, device.maxWorkGroup())));
   }
 

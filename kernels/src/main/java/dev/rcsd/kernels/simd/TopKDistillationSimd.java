@@ -3,13 +3,14 @@ package dev.rcsd.kernels.simd;
 import dev.rcsd.kernels.LossBatch;
 import dev.rcsd.kernels.LossParams;
 import dev.rcsd.kernels.Outputs;
+import dev.rcsd.kernels.RestrictedKl;
 import dev.rcsd.kernels.TopKDistillation;
 import java.util.Arrays;
 
 /**
  * {@link TopKDistillation}, fused per row: one vector scan of each teacher row selects S (see
  * {@link TopKHeap}); the student is read only at the ids of S; the k-entry softmaxes, clipped
- * terms and gradient entries are scalar in double. The gradient row is zero-filled once and the k
+ * terms and gradient entries are scalar in double ({@link RestrictedKl}). The gradient row is zero-filled once and the k
  * entries of each context added. The full-vocabulary student pass runs only when its log-probs are
  * asked for.
  */
@@ -53,7 +54,7 @@ public final class TopKDistillationSimd implements TopKDistillation {
         double loss = 0;
         for (int k = 0; k < contexts; k++) {
           heap.select(teachers[k], base, vocab);
-          double kl = restricted(heap, z, base, t, clip, c, qs, qa, grad);
+          double kl = RestrictedKl.addTerms(heap.values, heap.ids, heap.size, z, base, t, clip, c, qs, qa, grad);
           topkKl[k * rows + n] = (float) kl;
           loss += mask * kl;
         }
@@ -61,46 +62,5 @@ public final class TopKDistillationSimd implements TopKDistillation {
       }
     });
     return SimdRows.sum(rowLoss) * scale;
-  }
-
-  /** The clipped KL over S, adding c times its gradient to grad[base + S]; returns topk_kl. */
-  private static double restricted(TopKHeap heap, float[] z, int base, double t, double clip, double c,
-      double[] qs, double[] qa, float[] grad) {
-    int size = heap.size;
-    float tMax = Float.NEGATIVE_INFINITY;
-    float sMax = Float.NEGATIVE_INFINITY;
-    for (int i = 0; i < size; i++) {
-      tMax = Math.max(tMax, heap.values[i]);
-      sMax = Math.max(sMax, z[base + heap.ids[i]]);
-    }
-    double sumT = 0;
-    double sumS = 0;
-    for (int i = 0; i < size; i++) {
-      sumT += Math.exp((heap.values[i] - (double) tMax) / t);
-      sumS += Math.exp((z[base + heap.ids[i]] - (double) sMax) / t);
-    }
-    double logZt = Math.log(sumT);
-    // every id of S padded in the student: its restricted softmax is empty, q_S = 0 throughout
-    double logZs = sMax == Float.NEGATIVE_INFINITY ? 0 : Math.log(sumS);
-    double kl = 0;
-    double activeMass = 0;
-    for (int i = 0; i < size; i++) {
-      int id = heap.ids[i];
-      double logQt = (heap.values[i] - (double) tMax) / t - logZt;
-      double logQs = sMax == Float.NEGATIVE_INFINITY ? Double.NEGATIVE_INFINITY
-          : (z[base + id] - (double) sMax) / t - logZs;
-      double qt = Math.exp(logQt);
-      qs[i] = Math.exp(logQs);
-      double term = qt > 0 ? qt * (logQt - logQs) : 0;
-      kl += Math.min(clip, term);
-      qa[i] = term <= clip ? qt : 0;
-      activeMass += qa[i];
-    }
-    if (c != 0) {
-      for (int i = 0; i < size; i++) {
-        grad[base + heap.ids[i]] += (float) (c * (qs[i] * activeMass - qa[i]));
-      }
-    }
-    return kl;
   }
 }

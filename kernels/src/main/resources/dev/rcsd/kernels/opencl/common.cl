@@ -5,9 +5,7 @@
 // Work-items walk the row with a stride of 4 * WG using vload4, then combine their partial
 // results with tree reductions in local memory.
 //
-// Each loss is an inline row function `<loss>_row` with two entry points calling it: the
-// `__kernel <loss>` of this library (plain arguments, driven through JOCL) and the TornadoVM
-// prebuilt-task entry of tornado_entry.cl.
+// Each loss is an inline row function `<loss>_row` called by its `__kernel <loss>`.
 //
 // Layout: logits are row-major [rows, V] float32 (teachers [K, rows, V]); a row may start at
 // any float offset, which vload4 allows. -inf logits (padding) give probability 0 exactly.
