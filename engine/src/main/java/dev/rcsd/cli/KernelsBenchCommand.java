@@ -67,7 +67,8 @@ final class KernelsBenchCommand implements Callable<Integer> {
     List<KernelBackend> opened = new ArrayList<>();
     try (StreamProbe probe = new StreamProbe(threads)) {
       for (String name : names) {
-        opened.add(Backends.open(name, choice.options()));
+        // the tornado backend keeps TornadoVM's profile of each call, printed under its time
+        opened.add(Backends.open(name, choice.options().withProperty("tornado.profile", "true")));
       }
       for (String shape : shapes) {
         int[] nv = SyntheticBatch.parseShape(shape);
@@ -88,6 +89,7 @@ final class KernelsBenchCommand implements Callable<Integer> {
             double ms = medianMs(() -> buffers.run(kernel, b, batch, params));
             double gbs = bytes / ms / 1e6;
             out.printf("%-15s %-10s %10.2f %9.1f %8.0f%%%n", kernel.id(), b.name(), ms, gbs, 100 * gbs / probeGbs);
+            b.lastProfile(kernel).ifPresent(p -> out.printf("%-15s %-10s %s%n", "", "", p));
             out.flush();
           }
         }

@@ -8,5 +8,6 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "List, run and benchmark the loss-kernel backends.",
     subcommands = {KernelsBackendsCommand.class, KernelsDevicesCommand.class, KernelsRunCommand.class,
+      KernelsCompareCommand.class,
       KernelsBenchCommand.class})
 final class KernelsCommand {}

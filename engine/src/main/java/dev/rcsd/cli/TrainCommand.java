@@ -51,6 +51,10 @@ final class TrainCommand implements Callable<Integer> {
       + " instead of the built-in generator.")
   Path data;
 
+  @Option(names = "--backend", paramLabel = "NAME", description = "Kernel backend of the update (default simd; see"
+      + " 'rcsd kernels backends').")
+  String backend;
+
   @Option(names = "--resume", description = "Continue the run in RUN_DIR from its newest complete checkpoint.")
   boolean resume;
 
@@ -64,7 +68,8 @@ final class TrainCommand implements Callable<Integer> {
     try (Progress progress = new Progress(log)) {
       trainer = new Trainer(out, progress, choice.options(), Rcsd.producer());
       if (resume) {
-        if (method != null || steps != null || seed != null || config != null || init != null || data != null) {
+        if (method != null || steps != null || seed != null || config != null || init != null || data != null
+            || backend != null) {
           throw new ParameterException(spec.commandLine(), "--resume takes the run's own config.json; give only --out"
               + " (and backend options)");
         }
@@ -96,6 +101,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (data != null) {
       flags.put("data", data.toAbsolutePath().toString());
+    }
+    if (backend != null) {
+      flags.put("backend", backend);
     }
     String json = config == null ? null : Files.readString(config);
     try {

@@ -35,6 +35,13 @@ public record BackendOptions(int threads, Map<String, String> properties) {
     return new BackendOptions(n, properties);
   }
 
+  /** These options with {@code key} set unless it is set already. */
+  public BackendOptions withProperty(String key, String value) {
+    Map<String, String> merged = new HashMap<>(properties);
+    merged.putIfAbsent(key, value);
+    return new BackendOptions(threads, merged);
+  }
+
   public String property(String key, String fallback) {
     return properties.getOrDefault(key, fallback);
   }

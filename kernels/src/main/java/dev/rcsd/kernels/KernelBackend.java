@@ -22,6 +22,14 @@ public interface KernelBackend extends AutoCloseable {
 
   GrpoLoss grpoLoss();
 
+  /**
+   * The backend's own measurement of the last call of {@code kernel}, one line (TornadoVM's
+   * profiler for tornado), or empty where the backend keeps none.
+   */
+  default java.util.Optional<String> lastProfile(LossKernel kernel) {
+    return java.util.Optional.empty();
+  }
+
   @Override
   void close();
 }

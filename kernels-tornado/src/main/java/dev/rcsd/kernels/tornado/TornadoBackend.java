@@ -4,12 +4,15 @@ import dev.rcsd.kernels.BackendOptions;
 import dev.rcsd.kernels.GeneralizedJsd;
 import dev.rcsd.kernels.GrpoLoss;
 import dev.rcsd.kernels.KernelBackend;
+import dev.rcsd.kernels.LossKernel;
 import dev.rcsd.kernels.RubricAdvantage;
 import dev.rcsd.kernels.TokenLogProbs;
 import dev.rcsd.kernels.TopKDistillation;
 import dev.rcsd.kernels.simd.SimdBackend;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import uk.ac.manchester.tornado.api.TornadoProfilerResult;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 import uk.ac.manchester.tornado.api.runtime.TornadoRuntimeProvider;
@@ -39,6 +42,7 @@ public final class TornadoBackend implements KernelBackend {
   private SimdBackend host;
   private TornadoKernel resident;
   private final Map<String, Profile> profiles = new LinkedHashMap<>();
+  private final Map<String, Long> compileTimes = new LinkedHashMap<>();
   private final TokenLogProbsTornado tokenLogProbs = new TokenLogProbsTornado(this);
   private final GeneralizedJsdTornado generalizedJsd = new GeneralizedJsdTornado(this);
   private final TopKDistillationTornado topKDistillation = new TopKDistillationTornado(this);
@@ -120,8 +124,31 @@ public final class TornadoBackend implements KernelBackend {
   }
 
   void recordProfile(String kernel, TornadoProfilerResult p) {
-    profiles.put(kernel, new Profile(p.getDeviceKernelTime(), p.getDeviceWriteTime(), p.getDeviceReadTime(),
-        p.getCompileTime(), p.getTotalTime()));
+    Profile last = new Profile(p.getDeviceKernelTime(), p.getDeviceWriteTime(), p.getDeviceReadTime(),
+        p.getCompileTime(), p.getTotalTime());
+    profiles.put(kernel, last);
+    if (last.compile() > 0) {
+      compileTimes.put(kernel, last.compile());
+    }
+  }
+
+  @Override
+  public Optional<String> lastProfile(LossKernel kernel) {
+    String name = switch (kernel) {
+      case TOKEN_LOGPROBS -> "logprobs";
+      case JSD -> "jsd";
+      case TOPK -> "topk";
+      case RUBRIC_ADVANTAGE -> "pg";
+      case GRPO -> "grpo";
+    };
+    Profile p = profiles.get(name);
+    if (p == null) {
+      return Optional.empty();
+    }
+    return Optional.of(String.format(Locale.ROOT,
+        "TornadoVM profile: kernel %.2f ms, copy-in %.2f ms, copy-out %.2f ms, whole plan %.2f ms; compiled once in %.0f ms",
+        p.kernel() / 1e6, p.copyIn() / 1e6, p.copyOut() / 1e6, p.total() / 1e6,
+        compileTimes.getOrDefault(name, 0L) / 1e6));
   }
 
   /**
