@@ -38,7 +38,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * One kernel timed on every implementation, with its two baselines in the same run:
  *
  * <pre>
- *   impl = reference | simd | opencl     the kernel backend, one fused call
+ *   impl = reference | simd | opencl | tornado   the kernel backend, one fused call (tornado:
+ *                                    run with TornadoVM's JVM arguments, bench/RESULTS.md)
  *          probe                            stream the bytes the kernel must move (StreamProbe)
  *          pytorch                          the same loss as DJL/PyTorch ops, forward + backward
  * </pre>
@@ -56,7 +57,7 @@ public abstract class KernelBenchmark {
   @Param({"512x151936", "4096x32000"})
   public String shape;
 
-  @Param({"simd", "opencl", "probe", "pytorch", "reference"})
+  @Param({"simd", "opencl", "tornado", "probe", "pytorch", "reference"})
   public String impl;
 
   @Param({"1"})
@@ -100,9 +101,13 @@ public abstract class KernelBenchmark {
       }
       default -> {
         // device settings as ./rcsd reads them, when run from the repository root
-        Path config = Path.of("tornado-config", "opencl.properties");
-        BackendOptions options = Files.isRegularFile(config) ? BackendOptions.DEFAULTS.withFile(config)
-            : BackendOptions.DEFAULTS;
+        BackendOptions options = BackendOptions.DEFAULTS;
+        for (String file : List.of("opencl.properties", "tornado.properties")) {
+          Path config = Path.of("tornado-config", file);
+          if (Files.isRegularFile(config)) {
+            options = options.withFile(config);
+          }
+        }
         KernelBackend backend = Backends.open(impl, options);
         resources.add(backend);
         KernelOutputs outputs = KernelOutputs.allocate(batch);

@@ -55,9 +55,11 @@ final class TopKDistillationTornado extends TornadoKernel implements TopKDistill
     for (int k = 0; k < contexts; k++) {
       int tb = (k * rows + n) * v;
       int cnt = 0;
+      // the list's last value once it is full, kept in a register for the scan's one comparison
+      float threshold = NEG_INF;
       for (int i = lid; i < v; i += wg) {
         float x = u.get(tb + i);
-        if (cnt < kk || x > pv[kk - 1]) {
+        if (cnt < kk || x > threshold) {
           // insertion into the sorted list: the entries below x move down by one
           int at = cnt < kk ? cnt : kk - 1;
           for (int j = at; j > 0; j--) {
@@ -71,6 +73,9 @@ final class TopKDistillationTornado extends TornadoKernel implements TopKDistill
           pi[at] = i;
           if (cnt < kk) {
             cnt++;
+          }
+          if (cnt == kk) {
+            threshold = pv[kk - 1];
           }
         }
       }
