@@ -82,8 +82,9 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     log.printf(Locale.ROOT, "%s: %s after %d steps: test accuracy %.3f (initial model %.3f), mean rubric score %.3f"
-        + " (%.3f), %d problems%n", out, r.config().method(), r.config().steps(), r.fin().accuracy(),
-        r.initial().accuracy(), r.fin().meanRubricScore(), r.initial().meanRubricScore(), r.fin().problems());
+        + " (%.3f), %d problems; train-split accuracy %.3f (%.3f)%n", out, r.config().method(), r.config().steps(),
+        r.fin().accuracy(), r.initial().accuracy(), r.fin().meanRubricScore(), r.initial().meanRubricScore(),
+        r.fin().problems(), r.finTrain().accuracy(), r.initialTrain().accuracy());
     log.flush();
     return 0;
   }

@@ -11,9 +11,10 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
- * report.md: per method, accuracy and mean rubric score on the held-out split (mean ± sample
- * standard deviation over seeds), the difference to each baseline, wall time and completion
- * tokens per run; then every run's numbers.
+ * report.md: per method, accuracy and mean rubric score on the held-out split and accuracy on as
+ * many train-split problems (mean ± sample standard deviation over seeds), the paired difference
+ * to each baseline with its 95% interval, wall time and completion tokens per run; then every
+ * run's numbers.
  */
 public final class ComparisonReport {
   private ComparisonReport() {}
@@ -52,9 +53,12 @@ public final class ComparisonReport {
     StringBuilder md = new StringBuilder();
     md.append("# Method comparison\n\n");
     md.append(String.format(Locale.ROOT, "Every run starts from the same initial model (accuracy %.1f%%, mean rubric score"
-        + " %.1f%% on the %d held-out problems) and takes %d steps; seeds %s. Accuracy and rubric score: greedy"
-        + " decoding of the final policy on the held-out split, in percent, mean ± sd over seeds.%n%n",
-        100 * any.initialAccuracy(), 100 * any.initialRubricScore(), any.testProblems(), any.steps(),
+        + " %.1f%% on the %d held-out problems; %.1f%% on as many train-split problems) and takes %d steps; seeds %s."
+        + " Accuracy and rubric score: greedy decoding of the final policy on the held-out split (train: on the"
+        + " train split), in percent, mean ± sd over seeds. Differences to a baseline are paired by seed, in points,"
+        + " with their 95%% t interval.%n%n",
+        100 * any.initialAccuracy(), 100 * any.initialRubricScore(), any.testProblems(),
+        100 * any.initialTrainAccuracy(), any.steps(),
         methods.values().iterator().next().stream().map(r -> String.valueOf(r.seed())).toList()));
     List<String> baselines = new ArrayList<>();
     for (String b : List.of("grpo", "opsd")) {
@@ -62,28 +66,28 @@ public final class ComparisonReport {
         baselines.add(b);
       }
     }
-    md.append("| method | accuracy | rubric score |");
+    md.append("| method | accuracy | train accuracy | rubric score |");
     baselines.forEach(b -> md.append(" accuracy vs ").append(b).append(" |"));
-    md.append(" wall time per run | completion tokens per run |\n|---|---|---|");
+    md.append(" wall time per run | completion tokens per run |\n|---|---|---|---|");
     baselines.forEach(b -> md.append("---|"));
     md.append("---|---|\n");
     for (Map.Entry<String, List<RunSummary>> e : methods.entrySet()) {
       List<RunSummary> rs = e.getValue();
       Stat acc = Stat.of(rs, RunSummary::accuracy);
       md.append("| ").append(e.getKey()).append(" | ").append(acc.percent()).append(" | ")
+          .append(Stat.of(rs, RunSummary::trainAccuracy).percent()).append(" | ")
           .append(Stat.of(rs, RunSummary::rubricScore).percent()).append(" |");
       for (String b : baselines) {
-        double d = acc.mean() - Stat.of(methods.get(b), RunSummary::accuracy).mean();
-        md.append(String.format(Locale.ROOT, " %+.1f |", 100 * d));
+        md.append(' ').append(PairedDifference.of(rs, methods.get(b), RunSummary::accuracy).points()).append(" |");
       }
       md.append(String.format(Locale.ROOT, " %.0f s | %.0f |%n", Stat.of(rs, RunSummary::wallTime).mean(),
           Stat.of(rs, r -> r.tokens()).mean()));
     }
-    md.append("\n## Runs\n\n| method | seed | accuracy | rubric score | wall time | completion tokens |\n");
-    md.append("|---|---|---|---|---|---|\n");
+    md.append("\n## Runs\n\n| method | seed | accuracy | train accuracy | rubric score | wall time | completion tokens |\n");
+    md.append("|---|---|---|---|---|---|---|\n");
     for (RunSummary r : runs) {
-      md.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.0f s | %d |%n", r.method(), r.seed(),
-          100 * r.accuracy(), 100 * r.rubricScore(), r.wallTime(), r.tokens()));
+      md.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %.0f s | %d |%n", r.method(), r.seed(),
+          100 * r.accuracy(), 100 * r.trainAccuracy(), 100 * r.rubricScore(), r.wallTime(), r.tokens()));
     }
     md.append("\nAccuracy against steps (on the evaluation subset, mean over seeds): accuracy.png.\n");
     return md.toString();

@@ -15,12 +15,14 @@ import java.util.List;
  * final and initial models (eval.json), and from metrics.jsonl the wall time, the completion
  * tokens sampled and the accuracy curve on the evaluation subset.
  *
+ * @param trainAccuracy the final model's accuracy on as many train-split problems (NaN for runs
+ *     from before train-split evaluations)
  * @param curve (step, eval accuracy) pairs, step 0 being the initial model; for a run without
  *     evaluations on the way, the initial and final models' accuracy on the test split
  */
 public record RunSummary(String method, long seed, int steps, double accuracy, double rubricScore,
-    double initialAccuracy, double initialRubricScore, int testProblems, double wallTime, long tokens,
-    List<double[]> curve) {
+    double initialAccuracy, double initialRubricScore, int testProblems, double trainAccuracy,
+    double initialTrainAccuracy, double wallTime, long tokens, List<double[]> curve) {
 
   public static RunSummary read(RunDir dir) throws IOException {
     RunConfig c = RunConfig.fromJson(Files.readString(dir.config()));
@@ -43,6 +45,8 @@ public record RunSummary(String method, long seed, int steps, double accuracy, d
     }
     return new RunSummary(c.method(), c.seed(), c.steps(), fin.get("accuracy").asDouble(),
         fin.path("mean_rubric_score").asDouble(Double.NaN), init.get("accuracy").asDouble(),
-        init.path("mean_rubric_score").asDouble(Double.NaN), fin.get("problems").asInt(), wall, tokens, curve);
+        init.path("mean_rubric_score").asDouble(Double.NaN), fin.get("problems").asInt(),
+        eval.path("final_train").path("accuracy").asDouble(Double.NaN),
+        eval.path("initial_train").path("accuracy").asDouble(Double.NaN), wall, tokens, curve);
   }
 }

@@ -10,12 +10,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * eval.json: the final policy's and the initial model's evaluation on the whole test split
- * (greedy decoding, student prompt):
+ * eval.json: the final policy's and the initial model's evaluation on the whole test split, and on
+ * as many problems of the train split (its first ones), greedy decoding, student prompt:
  *
  * <pre>
  *   {"step": 60, "final": {"accuracy": .., "mean_rubric_score": .., "by_difficulty": {..}, "by_criterion": {..}, ..},
- *    "initial": {..}}
+ *    "initial": {..}, "final_train": {..}, "initial_train": {..}}
  * </pre>
  */
 public final class EvalFile {
@@ -25,11 +25,14 @@ public final class EvalFile {
 
   private EvalFile() {}
 
-  public static void write(Path file, long step, Evaluation.Report fin, Evaluation.Report initial) throws IOException {
+  public static void write(Path file, long step, Evaluation.Report fin, Evaluation.Report initial,
+      Evaluation.Report finTrain, Evaluation.Report initialTrain) throws IOException {
     ObjectNode o = JSON.createObjectNode();
     o.put("step", step);
     o.set("final", JSON.valueToTree(fin));
     o.set("initial", JSON.valueToTree(initial));
+    o.set("final_train", JSON.valueToTree(finTrain));
+    o.set("initial_train", JSON.valueToTree(initialTrain));
     RunDir.writeString(file, JSON.writeValueAsString(o) + "\n");
   }
 

@@ -37,8 +37,12 @@ public final class Trainer {
     default void step(StepStats s, Evaluation.Report eval) {}
   }
 
-  /** The outcome of a finished run: the final and initial models' evaluation on the test split. */
-  public record Result(RunConfig config, Path checkpoint, Evaluation.Report initial, Evaluation.Report fin) {}
+  /**
+   * The outcome of a finished run: the final and initial models' evaluation on the test split and
+   * on as many problems of the train split.
+   */
+  public record Result(RunConfig config, Path checkpoint, Evaluation.Report initial, Evaluation.Report fin,
+      Evaluation.Report initialTrain, Evaluation.Report finTrain) {}
 
   private final RunDir dir;
   private final Listener listener;
@@ -139,11 +143,14 @@ public final class Trainer {
           }
         }
       }
-      listener.phase("evaluation", 0, 2);
+      listener.phase("evaluation", 0, 4);
+      List<Problem> trainSample = data.train().subList(0, Math.min(data.train().size(), data.test().size()));
       Evaluation.Report fin = evaluate(policy, tok, c, data.test());
       Evaluation.Report init = evaluate(initial, tok, c, data.test());
-      EvalFile.write(dir.eval(), step, fin, init);
-      return new Result(c, dir.checkpoint(step), init, fin);
+      Evaluation.Report finTrain = evaluate(policy, tok, c, trainSample);
+      Evaluation.Report initTrain = evaluate(initial, tok, c, trainSample);
+      EvalFile.write(dir.eval(), step, fin, init, finTrain, initTrain);
+      return new Result(c, dir.checkpoint(step), init, fin, initTrain, finTrain);
     }
   }
 

@@ -2,9 +2,9 @@ package dev.rcsd.engine.task;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
@@ -12,12 +12,14 @@ import java.util.zip.CRC32;
 /**
  * The built-in science-reasoning task: kinematics, Newton's laws, energy, momentum, power,
  * stoichiometry and unit conversion, 1 to 4 steps, several phrasings per template. A fixed hash of
- * (template, numbers) sends every problem to train or test, so the splits never share one; the
- * test split holds distinct problems.
+ * (template, numbers) sends every problem to train or test, so the splits never share one, and
+ * both are drawn the same way, so they follow one distribution.
  */
 public final class ScienceGenerator {
   /** Percent of (template, numbers) pairs reserved for the test split. */
   static final int TEST_PERCENT = 20;
+  /** Draws of one template's numbers before it counts as having no problem of a split. */
+  private static final int MAX_REDRAWS = 100_000;
 
   private final List<Template> templates;
 
@@ -35,8 +37,14 @@ public final class ScienceGenerator {
   public record Splits(List<Problem> train, List<Problem> test) {}
 
   /**
+   * Both splits are drawn alike: a template uniformly among the usable ones, then its numbers,
+   * redrawn until the (template, numbers) key falls in the split. Templates, difficulties and number
+   * ranges are thus distributed the same in train and test, and no key is in both. A key may come
+   * again within a split (a template with few number combinations repeats in both alike); ids stay
+   * unique ({@code id/2}, {@code id/3}, ...).
+   *
    * @param maxSteps only templates of at most this many steps
-   * @throws IllegalArgumentException when fewer than {@code test} distinct test problems exist
+   * @throws IllegalArgumentException when a template yields no problem of a split
    */
   public Splits generate(long seed, int train, int test, int maxSteps) {
     List<Template> usable = templates.stream().filter(t -> t.steps() <= maxSteps).toList();
@@ -44,30 +52,33 @@ public final class ScienceGenerator {
       throw new IllegalArgumentException("no template has at most " + maxSteps + " steps");
     }
     SplittableRandom rnd = new SplittableRandom(seed);
-    List<Problem> testSet = new ArrayList<>();
-    Set<String> used = new HashSet<>();
-    for (int attempts = 0; testSet.size() < test; attempts++) {
-      if (attempts > 200 * (test + 100)) {
-        throw new IllegalArgumentException("only " + testSet.size() + " distinct test problems could be drawn, not " + test);
-      }
-      Template.Draw d = usable.get(rnd.nextInt(usable.size())).draw(rnd);
-      if (d != null && isTest(d.key()) && used.add(d.key())) {
-        testSet.add(d.problem());
-      }
-    }
-    List<Problem> trainSet = new ArrayList<>();
-    java.util.Map<String, Integer> seen = new java.util.HashMap<>();
-    while (trainSet.size() < train) {
-      Template.Draw d = usable.get(rnd.nextInt(usable.size())).draw(rnd);
-      if (d != null && !isTest(d.key())) {
-        // a pair may come again in the train split (perhaps phrased otherwise): ids stay unique
-        int n = seen.merge(d.key(), 1, Integer::sum);
-        Problem p = d.problem();
-        trainSet.add(n == 1 ? p : new Problem(p.id() + "/" + n, p.question(), p.referenceAnswer(), p.referenceSolution(),
-            p.rubric(), p.template(), p.difficulty()));
-      }
-    }
+    List<Problem> testSet = draw(usable, rnd, test, true);
+    List<Problem> trainSet = draw(usable, rnd, train, false);
     return new Splits(trainSet, testSet);
+  }
+
+  private static List<Problem> draw(List<Template> usable, SplittableRandom rnd, int count, boolean testSplit) {
+    List<Problem> problems = new ArrayList<>(count);
+    Map<String, Integer> seen = new HashMap<>();
+    while (problems.size() < count) {
+      Template t = usable.get(rnd.nextInt(usable.size()));
+      Template.Draw d = null;
+      for (int attempt = 0; d == null; attempt++) {
+        if (attempt == MAX_REDRAWS) {
+          throw new IllegalArgumentException("template " + t.id() + " gave no " + (testSplit ? "test" : "train")
+              + " problem in " + MAX_REDRAWS + " draws");
+        }
+        Template.Draw x = t.draw(rnd);
+        if (x != null && isTest(x.key()) == testSplit) {
+          d = x;
+        }
+      }
+      int n = seen.merge(d.key(), 1, Integer::sum);
+      Problem p = d.problem();
+      problems.add(n == 1 ? p : new Problem(p.id() + "/" + n, p.question(), p.referenceAnswer(), p.referenceSolution(),
+          p.rubric(), p.template(), p.difficulty()));
+    }
+    return problems;
   }
 
   /** Whether a (template, numbers) key belongs to the test split. */

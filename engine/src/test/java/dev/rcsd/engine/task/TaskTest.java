@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -83,7 +84,7 @@ class TaskTest {
     assertEquals(splits.train().size(), splits.train().stream().map(Problem::id).distinct().count(), "train ids repeat");
     Set<String> test = new HashSet<>();
     for (Problem p : splits.test()) {
-      assertFalse(train.contains(p.id()), p.id() + " is in both splits");
+      assertFalse(train.contains(p.id().replaceAll("/[0-9]+$", "")), p.id() + " is in both splits");
       assertTrue(test.add(p.id()), p.id() + " is twice in the test split");
     }
     Set<String> templates = splits.test().stream().map(Problem::template).collect(Collectors.toSet());
@@ -92,6 +93,32 @@ class TaskTest {
       int s = steps;
       assertTrue(splits.train().stream().anyMatch(p -> p.difficulty() == s), "no train problem of " + s + " steps");
     }
+  }
+
+  /** The held-out split follows the training split's distribution: templates and difficulties. */
+  @Test
+  void splitsAreDrawnAlike() {
+    ScienceGenerator.Splits big = new ScienceGenerator().generate(9, 8000, 2000, 4);
+    Map<String, Double> trainShare = shares(big.train(), Problem::template);
+    Map<String, Double> testShare = shares(big.test(), Problem::template);
+    assertEquals(trainShare.keySet(), testShare.keySet(), "templates of the two splits");
+    for (String t : trainShare.keySet()) {
+      // one template's share is about 3%; its sd over 2,000 test problems is about 0.4 points
+      assertEquals(trainShare.get(t), testShare.get(t), 0.02, "share of template " + t);
+    }
+    Map<Integer, Double> trainSteps = shares(big.train(), Problem::difficulty);
+    Map<Integer, Double> testSteps = shares(big.test(), Problem::difficulty);
+    for (int steps : trainSteps.keySet()) {
+      assertEquals(trainSteps.get(steps), testSteps.getOrDefault(steps, 0.0), 0.03, "share of " + steps + "-step problems");
+    }
+  }
+
+  private static <K> Map<K, Double> shares(List<Problem> problems, java.util.function.Function<Problem, K> key) {
+    Map<K, Double> share = new java.util.TreeMap<>();
+    for (Problem p : problems) {
+      share.merge(key.apply(p), 1.0 / problems.size(), Double::sum);
+    }
+    return share;
   }
 
   @Test

@@ -10,6 +10,7 @@ import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.TornadoExecutionResult;
 import uk.ac.manchester.tornado.api.WorkerGrid1D;
 import uk.ac.manchester.tornado.api.enums.ProfilerMode;
+import uk.ac.manchester.tornado.api.enums.TornadoVMBackendType;
 import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
@@ -26,6 +27,7 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  */
 abstract class TornadoKernel implements AutoCloseable {
   static final String TASK = "t";
+  static final String COMPILER_FLAGS = "-cl-mad-enable -cl-unsafe-math-optimizations -w";
 
   final TornadoBackend backend;
   private final String name;
@@ -56,7 +58,11 @@ abstract class TornadoKernel implements AutoCloseable {
       grid = new WorkerGrid1D(Math.multiplyExact(capacity, backend.workGroup));
       grid.setLocalWork(backend.workGroup, 1, 1);
       plan = new TornadoExecutionPlan(g.snapshot());
-      plan.withDevice(backend.device).withGridScheduler(new GridScheduler(graph + "." + TASK, grid));
+      // TornadoVM's default flags include -cl-fast-relaxed-math, which lets a compiler assume that
+      // no value is infinite, and padding is -inf; the unsafe-math part alone keeps the speed (on
+      // PoCL strict IEEE flags made token_logprobs 2.6x slower) without that assumption
+      plan.withDevice(backend.device).withGridScheduler(new GridScheduler(graph + "." + TASK, grid))
+          .withCompilerFlags(TornadoVMBackendType.OPENCL, COMPILER_FLAGS);
       if (backend.profile) {
         plan.withProfiler(ProfilerMode.SILENT);
       }
