@@ -1,5 +1,6 @@
 package dev.rcsd.cli;
 
+import dev.rcsd.engine.model.LoraCheckpoints;
 import dev.rcsd.io.Sizes;
 import dev.rcsd.io.checkpoint.CheckpointInspector;
 import dev.rcsd.io.hf.HfExport;
@@ -41,16 +42,25 @@ final class CheckpointCommand {
     @Option(names = "--chunk-bytes", paramLabel = "N", description = "Bytes per tensor chunk (default 4 MiB).")
     int chunkBytes;
 
+    @Option(names = "--adapter", paramLabel = "PEFT_DIR",
+        description = "A PEFT LoRA folder (adapter_config.json, adapter_model.safetensors) to apply as adapters.")
+    Path adapter;
+
     @Override
     public Integer call() throws IOException {
       HfImport.Summary s = HfImport.run(from, to, Rcsd.producer(), chunkBytes);
-      spec.commandLine().getOut().printf("%s: %d tensors, %s%n", to, s.tensors(), Sizes.bytes(s.bytes()));
+      if (adapter != null) {
+        LoraCheckpoints.applyAdapter(to, adapter);
+      }
+      spec.commandLine().getOut().printf("%s: %d tensors, %s%s%n", to, s.tensors(), Sizes.bytes(s.bytes()),
+          adapter == null ? "" : ", with the adapters of " + adapter);
       return 0;
     }
   }
 
   @Command(name = "export", mixinStandardHelpOptions = true,
-      description = "Write a checkpoint's parameters as DIR/config.json and DIR/model.safetensors.")
+      description = "Write a checkpoint's parameters as DIR/config.json and DIR/model.safetensors (LoRA adapters"
+          + " merged, and also as a PEFT folder DIR/adapter).")
   static final class Export implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -62,8 +72,10 @@ final class CheckpointCommand {
 
     @Override
     public Integer call() throws IOException {
-      HfExport.Summary s = HfExport.run(from, to);
-      spec.commandLine().getOut().printf("%s: %d tensors, %s%n", to, s.tensors(), Sizes.bytes(s.bytes()));
+      boolean lora = LoraCheckpoints.hasAdapters(from);
+      HfExport.Summary s = lora ? LoraCheckpoints.export(from, to) : HfExport.run(from, to);
+      spec.commandLine().getOut().printf("%s: %d tensors, %s%s%n", to, s.tensors(), Sizes.bytes(s.bytes()),
+          lora ? " (adapters merged; PEFT adapter in " + to.resolve(LoraCheckpoints.ADAPTER_FOLDER) + ")" : "");
       return 0;
     }
   }

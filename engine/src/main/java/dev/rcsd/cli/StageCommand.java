@@ -6,6 +6,7 @@ import dev.rcsd.engine.rl.RunConfig;
 import dev.rcsd.engine.rl.Stages;
 import dev.rcsd.engine.rl.StepStats;
 import dev.rcsd.engine.rl.TaskData;
+import dev.rcsd.engine.rl.Trainer;
 import dev.rcsd.engine.rl.TrainingCheckpoint;
 import dev.rcsd.engine.task.ModelTokenizer;
 import dev.rcsd.engine.task.TaskTokenizer;
@@ -147,7 +148,7 @@ final class StageCommand {
       RolloutReader.Batch scored = Stages.read(in, "score");
       RunConfig c = Stages.config(scored);
       StepStats stats;
-      try (PolicyModel m = PolicyModel.load(policy);
+      try (PolicyModel m = Trainer.policy(policy, c);
           AdamW opt = new AdamW(m.block(), m.manager(), c.adamW());
           KernelBackend kernels = Backends.open(c.backend(), choice.options())) {
         if (isTrainingCheckpoint(policy)) {

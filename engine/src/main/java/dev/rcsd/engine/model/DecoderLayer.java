@@ -8,8 +8,10 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.util.PairList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,7 +23,9 @@ import java.util.Map;
  * </pre>
  *
  * with grouped-query attention (each key/value head serves heads / kv_heads query heads).
- * Parameters are named by their Hugging Face suffix, e.g. {@code self_attn.q_proj.weight}.
+ * Parameters are named by their Hugging Face suffix, e.g. {@code self_attn.q_proj.weight}; a
+ * projection with a LoRA adapter ({@link Lora}) adds {@code x A^T B^T alpha / r}, with A and B
+ * named by PEFT's suffixes, e.g. {@code self_attn.q_proj.lora_A.weight}.
  */
 public final class DecoderLayer extends AbstractBlock {
   private final ModelConfig config;
@@ -40,6 +44,8 @@ public final class DecoderLayer extends AbstractBlock {
   private final Parameter gate;
   private final Parameter up;
   private final Parameter down;
+  /** Adapters by projection name (q_proj, ...): A [r, in] and B [out, r]. */
+  private final Map<String, Parameter[]> adapters = new LinkedHashMap<>();
 
   DecoderLayer(ModelConfig c) {
     this.config = c;
@@ -60,6 +66,33 @@ public final class DecoderLayer extends AbstractBlock {
     gate = weight("mlp.gate_proj.weight", c.intermediateSize(), h);
     up = weight("mlp.up_proj.weight", c.intermediateSize(), h);
     down = weight("mlp.down_proj.weight", h, c.intermediateSize());
+    if (c.lora() != null) {
+      for (String target : c.lora().targets()) {
+        String prefix = (List.of("gate_proj", "up_proj", "down_proj").contains(target) ? "mlp." : "self_attn.") + target;
+        Shape w = params.get(prefix + ".weight").getShape();
+        long out = w.get(0);
+        long in = w.get(1);
+        int r = c.lora().rank();
+        Parameter a = add(prefix + ".lora_A.weight", Parameter.builder().setName(prefix + ".lora_A.weight")
+            .setType(Parameter.Type.WEIGHT).optShape(new Shape(r, in))
+            .optInitializer(new UniformInitializer((float) (1 / Math.sqrt(in)))).build());
+        Parameter b = add(prefix + ".lora_B.weight", Parameter.builder().setName(prefix + ".lora_B.weight")
+            .setType(Parameter.Type.WEIGHT).optShape(new Shape(out, r)).optInitializer(new ConstantInitializer(0f))
+            .build());
+        adapters.put(target, new Parameter[] {a, b});
+      }
+    }
+  }
+
+  /** x W^T (+ b), plus the projection's adapter when it has one. */
+  private NDArray project(String name, NDArray x, Parameter w, Parameter b) {
+    NDArray y = Ops.linear(x, w.getArray(), b == null ? null : b.getArray());
+    Parameter[] ab = adapters.get(name);
+    if (ab == null) {
+      return y;
+    }
+    NDArray low = Ops.linear(Ops.linear(x, ab[0].getArray(), null), ab[1].getArray(), null);
+    return y.add(low.mul(Scalars.of(low, config.lora().scale())));
   }
 
   private Parameter add(String name, Parameter p) {
@@ -83,6 +116,11 @@ public final class DecoderLayer extends AbstractBlock {
         .optInitializer(new ConstantInitializer(0f)).build());
   }
 
+  /** The adapters' A and B by projection name (empty without LoRA). */
+  Map<String, Parameter[]> adapters() {
+    return adapters;
+  }
+
   /** This layer's parameters by Hugging Face suffix. */
   Map<String, Parameter> namedParameters() {
     return params;
@@ -99,12 +137,9 @@ public final class DecoderLayer extends AbstractBlock {
     long t = x.getShape().get(1);
     int hd = config.headDim();
     NDArray xn = Ops.rmsNorm(x, inputNorm.getArray(), config.rmsNormEps());
-    NDArray qs = Ops.linear(xn, q.getArray(), qBias == null ? null : qBias.getArray())
-        .reshape(batch, t, config.heads(), hd);
-    NDArray ks = Ops.linear(xn, k.getArray(), kBias == null ? null : kBias.getArray())
-        .reshape(batch, t, config.kvHeads(), hd);
-    NDArray vs = Ops.linear(xn, v.getArray(), vBias == null ? null : vBias.getArray())
-        .reshape(batch, t, config.kvHeads(), hd);
+    NDArray qs = project("q_proj", xn, q, qBias).reshape(batch, t, config.heads(), hd);
+    NDArray ks = project("k_proj", xn, k, kBias).reshape(batch, t, config.kvHeads(), hd);
+    NDArray vs = project("v_proj", xn, v, vBias).reshape(batch, t, config.kvHeads(), hd);
     if (qNorm != null) {
       qs = Ops.rmsNorm(qs, qNorm.getArray(), config.rmsNormEps());
       ks = Ops.rmsNorm(ks, kNorm.getArray(), config.rmsNormEps());
@@ -119,10 +154,10 @@ public final class DecoderLayer extends AbstractBlock {
     }
     NDArray attn = Ops.attention(qs, Ops.repeatKv(ks, config.groups()), Ops.repeatKv(vs, config.groups()), bias);
     NDArray merged = attn.transpose(0, 2, 1, 3).reshape(batch, t, (long) config.heads() * hd);
-    NDArray h = x.add(Ops.linear(merged, o.getArray(), null));
+    NDArray h = x.add(project("o_proj", merged, o, null));
     NDArray hn = Ops.rmsNorm(h, postNorm.getArray(), config.rmsNormEps());
-    NDArray mlp = Ops.linear(Ops.silu(Ops.linear(hn, gate.getArray(), null)).mul(Ops.linear(hn, up.getArray(), null)),
-        down.getArray(), null);
+    NDArray mlp = project("down_proj", Ops.silu(project("gate_proj", hn, gate, null)).mul(project("up_proj", hn, up, null)),
+        down, null);
     return h.add(mlp);
   }
 

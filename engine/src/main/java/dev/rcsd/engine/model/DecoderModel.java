@@ -67,9 +67,28 @@ public final class DecoderModel extends AbstractBlock {
     return config;
   }
 
-  /** Every parameter by its Hugging Face name, in checkpoint order. */
+  /** Every parameter by its Hugging Face name (adapters by PEFT's), in checkpoint order. */
   public Map<String, Parameter> namedParameters() {
     return Collections.unmodifiableMap(named);
+  }
+
+  /** The parameters an optimizer updates: the adapters when the model has them, else all. */
+  public Map<String, Parameter> trainableParameters() {
+    if (config.lora() == null) {
+      return namedParameters();
+    }
+    Map<String, Parameter> adapters = new LinkedHashMap<>();
+    named.forEach((name, p) -> {
+      if (isAdapter(name)) {
+        adapters.put(name, p);
+      }
+    });
+    return Collections.unmodifiableMap(adapters);
+  }
+
+  /** Whether a parameter name is a LoRA adapter's (PEFT's lora_A / lora_B). */
+  public static boolean isAdapter(String name) {
+    return name.endsWith(".lora_A.weight") || name.endsWith(".lora_B.weight");
   }
 
   /** Allocates and randomly initialises every parameter (seed the engine first for repeatability). */

@@ -16,6 +16,9 @@ import java.util.List;
  * @param headDim         explicit {@code head_dim}, else hidden / heads
  * @param attentionBias   biases on q, k and v (Qwen2 always; Llama/Qwen3 when {@code attention_bias})
  * @param qkNorm          RMSNorm of q and k over each head before RoPE (Qwen3)
+ * @param lora            low-rank adapters on the layers' projections, or null; config.json holds
+ *                        them as {@code rcsd_lora} (PEFT's r, lora_alpha, target_modules), which
+ *                        transformers ignores
  */
 public record ModelConfig(
     String family,
@@ -33,7 +36,8 @@ public record ModelConfig(
     boolean qkNorm,
     int maxPositions,
     int bosTokenId,
-    int eosTokenId) {
+    int eosTokenId,
+    Lora lora) {
 
   public static final List<String> FAMILIES = List.of("qwen3", "llama", "qwen2");
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,6 +60,20 @@ public record ModelConfig(
     if (headDim % 2 != 0) {
       throw new IllegalArgumentException("head_dim " + headDim + " must be even for rotary embeddings");
     }
+  }
+
+  /** A configuration without adapters. */
+  public ModelConfig(String family, int vocabSize, int hiddenSize, int intermediateSize, int layers, int heads,
+      int kvHeads, int headDim, double ropeTheta, double rmsNormEps, boolean tieWordEmbeddings, boolean attentionBias,
+      boolean qkNorm, int maxPositions, int bosTokenId, int eosTokenId) {
+    this(family, vocabSize, hiddenSize, intermediateSize, layers, heads, kvHeads, headDim, ropeTheta, rmsNormEps,
+        tieWordEmbeddings, attentionBias, qkNorm, maxPositions, bosTokenId, eosTokenId, null);
+  }
+
+  /** This configuration with {@code l} as its adapters (null: none). */
+  public ModelConfig withLora(Lora l) {
+    return new ModelConfig(family, vocabSize, hiddenSize, intermediateSize, layers, heads, kvHeads, headDim, ropeTheta,
+        rmsNormEps, tieWordEmbeddings, attentionBias, qkNorm, maxPositions, bosTokenId, eosTokenId, l);
   }
 
   private static void positive(String name, int v) {
@@ -92,7 +110,20 @@ public record ModelConfig(
         family.equals("qwen3"),
         c.path("max_position_embeddings").asInt(32768),
         c.path("bos_token_id").asInt(-1),
-        eos(c.path("eos_token_id")));
+        eos(c.path("eos_token_id")),
+        lora(c.path(LORA_KEY)));
+  }
+
+  /** The key of the adapters in config.json. */
+  public static final String LORA_KEY = "rcsd_lora";
+
+  private static Lora lora(JsonNode n) {
+    if (n.isMissingNode() || n.isNull()) {
+      return null;
+    }
+    List<String> targets = new java.util.ArrayList<>();
+    n.path("target_modules").forEach(t -> targets.add(t.asText()));
+    return new Lora(integer(n, "r"), n.path("lora_alpha").asDouble(Double.NaN), targets);
   }
 
   private static int eos(JsonNode n) {
@@ -142,6 +173,12 @@ public record ModelConfig(
     c.put("bos_token_id", bosTokenId);
     c.put("eos_token_id", eosTokenId);
     c.put("torch_dtype", "float32");
+    if (lora != null) {
+      ObjectNode l = c.putObject(LORA_KEY);
+      l.put("r", lora.rank());
+      l.put("lora_alpha", lora.alpha());
+      lora.targets().forEach(l.putArray("target_modules")::add);
+    }
     try {
       return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(c) + "\n";
     } catch (IOException e) {

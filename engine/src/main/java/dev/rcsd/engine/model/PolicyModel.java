@@ -66,6 +66,47 @@ public final class PolicyModel implements AutoCloseable {
     }
   }
 
+  /**
+   * A copy of this model with fresh adapters ({@link Lora}: B = 0, so it computes what this model
+   * does); the same seed gives the same adapters. This model must have none.
+   */
+  public PolicyModel withAdapters(Lora lora, long seed) {
+    if (config().lora() != null) {
+      throw new IllegalStateException("the model has adapters already");
+    }
+    PolicyModel adapted = random(config().withLora(lora), seed);
+    Map<String, Parameter> mine = block.namedParameters();
+    adapted.block.namedParameters().forEach((name, p) -> {
+      Parameter src = mine.get(name);
+      if (src != null) {
+        p.getArray().set(FloatBuffer.wrap(src.getArray().toFloatArray()));
+      }
+    });
+    return adapted;
+  }
+
+  /**
+   * This model with every adapter merged into its weight, W + (alpha / r) B A, and none left: what
+   * a Hugging Face folder holds. A model without adapters is copied.
+   */
+  public PolicyModel merged() {
+    ModelConfig lora = config();
+    PolicyModel m = random(lora.withLora(null), 0);
+    Map<String, Parameter> mine = block.namedParameters();
+    try (NDScope temporaries = new NDScope()) {
+      m.block.namedParameters().forEach((name, p) -> {
+        NDArray w = mine.get(name).getArray();
+        Parameter a = mine.get(name.replace(".weight", ".lora_A.weight"));
+        Parameter b = mine.get(name.replace(".weight", ".lora_B.weight"));
+        if (a != null && b != null) {
+          w = w.add(b.getArray().matMul(a.getArray()).mul(lora.lora().scale()));
+        }
+        p.getArray().set(FloatBuffer.wrap(w.toFloatArray()));
+      });
+    }
+    return m;
+  }
+
   public DecoderModel block() {
     return block;
   }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rcsd.engine.model.Lora;
 import dev.rcsd.engine.sft.Warmup;
 import dev.rcsd.engine.task.PromptTemplates;
 import dev.rcsd.engine.train.AdamWSettings;
@@ -39,6 +40,8 @@ import java.util.Map;
  * @param dataSeed the built-in generator's seed
  * @param trainProblems the built-in generator's train split size
  * @param testProblems the built-in generator's test split size
+ * @param lora LoRA adapters to train instead of every weight (rank 0: full fine-tuning); the
+ *     frozen base is then both the teacher and the KL reference, as it always is
  */
 public record RunConfig(
     String method,
@@ -64,7 +67,8 @@ public record RunConfig(
     String data,
     long dataSeed,
     int trainProblems,
-    int testProblems) {
+    int testProblems,
+    LoraSettings lora) {
 
   public static final List<String> METHODS = List.of("grpo", "opsd", "rcsd", "rcsd-criteria");
 
@@ -82,6 +86,30 @@ public record RunConfig(
   /** @param outcomeMix weight of the group outcome advantage added to the rubric advantage */
   public record Criteria(double outcomeMix) {}
 
+  /**
+   * @param rank r; 0 trains every weight instead
+   * @param alpha the update's scale numerator (alpha / r)
+   * @param targets projections that get adapters (q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj)
+   */
+  public record LoraSettings(int rank, double alpha, List<String> targets) {
+    public static final LoraSettings OFF = new LoraSettings(0, 32, List.of("q_proj", "v_proj"));
+
+    public LoraSettings {
+      if (rank < 0) {
+        throw new IllegalArgumentException("lora.rank = " + rank + " must be >= 0 (0: no adapters)");
+      }
+      targets = List.copyOf(targets);
+      if (rank > 0) {
+        new Lora(rank, alpha, targets); // names what is wrong
+      }
+    }
+
+    /** The adapters, or null for full fine-tuning. */
+    public Lora adapters() {
+      return rank == 0 ? null : new Lora(rank, alpha, targets);
+    }
+  }
+
   public record Optimizer(double learningRate, int warmupSteps, String decay, double minRatio, double weightDecay,
       double maxGradNorm) {}
 
@@ -91,6 +119,9 @@ public record RunConfig(
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   public RunConfig {
+    if (lora == null) { // configurations written before adapters existed
+      lora = LoraSettings.OFF;
+    }
     if (!METHODS.contains(method)) {
       throw new IllegalArgumentException("method '" + method + "' is not one of " + METHODS);
     }
@@ -133,7 +164,7 @@ public record RunConfig(
     return new RunConfig(method, 60, 1, grpo ? 8 : 32, grpo ? 4 : 1, new Sampling(1f, 0, 1f, 160), loss,
         new Grpo(true, "token-mean"), new Opsd("full", 20), new Criteria(0.0), "correct", rcsd ? 20 : 0,
         new Optimizer(5e-5, 5, "constant", 1.0, 0.0, 1.0), "simd", 20, 20, 200, "", Warmup.DEFAULTS,
-        PromptTemplates.DEFAULTS, "", 1, 40_000, 400);
+        PromptTemplates.DEFAULTS, "", 1, 40_000, 400, LoraSettings.OFF);
   }
 
   /** The defaults of {@code method} overridden by the fields present in {@code json}. */

@@ -1,6 +1,7 @@
 package dev.rcsd.engine.rl;
 
 import dev.rcsd.engine.eval.Evaluation;
+import dev.rcsd.engine.model.Lora;
 import dev.rcsd.engine.model.PolicyModel;
 import dev.rcsd.engine.task.ModelTokenizer;
 import dev.rcsd.engine.task.Problem;
@@ -88,7 +89,7 @@ public final class Trainer {
     InitialModel.ensure(dir.init(), c, data, listener, producer);
     try (TaskTokenizer tok = ModelTokenizer.of(dir.init());
         PolicyModel initial = PolicyModel.load(dir.init());
-        PolicyModel policy = PolicyModel.load(dir.init());
+        PolicyModel policy = policy(dir.init(), c);
         AdamW opt = new AdamW(policy.block(), policy.manager(), c.adamW());
         KernelBackend kernels = Backends.open(c.backend(), backendOptions)) {
       String tokenizerJson = ModelTokenizer.json(dir.init());
@@ -158,6 +159,21 @@ public final class Trainer {
       throws IOException {
     TrainingCheckpoint.save(dir.checkpoint(step), policy, opt, new TrainingCheckpoint.State(step, c.method(), c, cursor),
         tokenizerJson, producer);
+  }
+
+  /**
+   * The policy a run starts from: the initial model, with fresh LoRA adapters when the run trains
+   * them (seeded by the run's seed). A checkpoint of the run then holds the adapters too.
+   */
+  public static PolicyModel policy(Path init, RunConfig c) throws IOException {
+    PolicyModel base = PolicyModel.load(init);
+    Lora lora = c.lora().adapters();
+    if (lora == null || base.config().lora() != null) {
+      return base;
+    }
+    try (base) {
+      return base.withAdapters(lora, c.seed());
+    }
   }
 
   static Evaluation.Report evaluate(PolicyModel model, TaskTokenizer tok, RunConfig c, List<Problem> problems) {

@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * AdamW over a decoder's parameters, with its moments as explicit tensors so that a checkpoint
+ * AdamW over a decoder's trainable parameters (its LoRA adapters when it has them, else all), with its moments as explicit tensors so that a checkpoint
  * can hold them and a resumed run continues bit for bit:
  *
  * <pre>
@@ -30,8 +30,14 @@ public final class AdamW implements AutoCloseable {
 
   public AdamW(DecoderModel model, NDManager parent, AdamWSettings settings) {
     this.settings = settings;
-    this.params = model.namedParameters();
+    this.params = model.trainableParameters();
     this.manager = parent.newSubManager();
+    // with adapters the base weights are frozen: autograd computes no gradient for them
+    model.namedParameters().forEach((name, p) -> {
+      if (!params.containsKey(name)) {
+        p.getArray().setRequiresGradient(false);
+      }
+    });
     for (Map.Entry<String, Parameter> e : params.entrySet()) {
       NDArray p = e.getValue().getArray();
       p.setRequiresGradient(true);

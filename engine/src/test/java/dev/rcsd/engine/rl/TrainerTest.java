@@ -97,6 +97,54 @@ public class TrainerTest {
     }
   }
 
+  /** LoRA: only the adapters move, the base stays the initial model's, and --resume is still exact. */
+  @Test
+  void aLoraRunTrainsTheAdaptersAloneAndResumesBitForBit() throws IOException {
+    RunConfig c = TinyRuns.resolve("rcsd", 4, Map.of("lora", Map.of("rank", 4, "alpha", 8,
+        "targets", List.of("q_proj", "v_proj", "up_proj"))));
+    Path whole = tmp.resolve("whole");
+    TinyRuns.trainer(whole).start(c);
+    RunDir run = new RunDir(whole);
+    Map<String, ByteBuffer> init = TinyRuns.tensors(run.init());
+    Map<String, ByteBuffer> last = TinyRuns.tensors(run.checkpoint(4));
+    int adapters = 0;
+    for (String k : last.keySet()) {
+      if (k.startsWith("PARAMETER/") && k.contains(".lora_")) {
+        adapters++;
+      } else if (k.startsWith("PARAMETER/")) {
+        assertEquals(init.get(k), last.get(k), k + " is frozen");
+      } else {
+        assertTrue(k.contains(".lora_"), "optimizer state only for adapters: " + k);
+      }
+    }
+    assertEquals(2 * 3 * 4, adapters, "A and B of 3 targets in 4 layers");
+    assertTrue(last.keySet().stream().filter(k -> k.startsWith("PARAMETER/") && k.contains(".lora_B"))
+        .anyMatch(k -> !isZero(last.get(k))), "the adapters were trained");
+
+    Path cut = tmp.resolve("cut");
+    Trainer.Listener dies = new Trainer.Listener() {
+      @Override
+      public void step(StepStats s, Evaluation.Report eval) {
+        if (s.step() == 3) {
+          throw new IllegalStateException("killed");
+        }
+      }
+    };
+    assertThrows(IllegalStateException.class, () -> TinyRuns.trainer(cut, dies).start(c));
+    TinyRuns.trainer(cut).resume();
+    assertIdentical(run.checkpoint(4), new RunDir(cut).checkpoint(4));
+  }
+
+  private static boolean isZero(ByteBuffer b) {
+    ByteBuffer d = b.duplicate();
+    while (d.hasRemaining()) {
+      if (d.get() != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   @Test
   void aNonFiniteLossStopsTheRunNamingStepAndMethodAndKeepsTheLastGoodCheckpoint() throws IOException {
     RunConfig c = TinyRuns.resolve("rcsd", 6, Map.of("backend", PoisonedBackend.NAME, "checkpoint_every", 2));
