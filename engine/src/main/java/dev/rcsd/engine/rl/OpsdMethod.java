@@ -12,7 +12,10 @@ import java.util.List;
  * <pre>
  *   full   generalized JSD_beta over the whole vocabulary, per token
  *   topk   the same over the teacher's top-k, both distributions restricted to it
- *   token  the sampled token's teacher/student log-ratio as an advantage (one-sample estimate)
+ *   token     the sampled token's teacher/student log-ratio as an advantage (one-sample estimate)
+ *   released  the RCSD authors' OPSD baseline: RCSD's loss (forward KL over the teacher's top-k,
+ *             renormalised, per-entry clip; loss.top_k, loss.kl_clip, loss.temperature) with the
+ *             reference solution as the teacher's context instead of the rubric
  * </pre>
  */
 final class OpsdMethod implements Method {
@@ -36,6 +39,11 @@ final class OpsdMethod implements Method {
         loss = kernels.rubricAdvantage().compute(rows.batch(rows.ones(), new float[][] {teacher}, new float[] {1f}),
             c.loss(), null, per, grad);
         stats.teacherDivergence = -mean(per);
+      }
+      case "released" -> {
+        loss = kernels.topKDistillation().compute(rows.batch(rows.ones(), new float[][] {teacher}, null), c.loss(),
+            null, per, grad);
+        stats.teacherDivergence = mean(per);
       }
       case "topk" -> {
         float[] student = rows.student.clone();

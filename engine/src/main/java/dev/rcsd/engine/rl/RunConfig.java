@@ -80,7 +80,10 @@ public record RunConfig(
    */
   public record Grpo(boolean scaleRewards, String aggregation) {}
 
-  /** @param mode full (JSD over the vocabulary), topk (over the teacher's top-k) or token (log-ratio advantage) */
+  /**
+   * @param mode full (JSD over the vocabulary), topk (over the teacher's top-k), token (log-ratio
+   *     advantage) or released (the RCSD authors' OPSD: RCSD's clipped top-k forward KL, reference as context)
+   */
   public record Opsd(String mode, int topK) {}
 
   /** @param outcomeMix weight of the group outcome advantage added to the rubric advantage */
@@ -135,8 +138,8 @@ public record RunConfig(
       throw new IllegalArgumentException("grpo.aggregation '" + grpo.aggregation()
           + "' is not token-mean, seq-mean-token-mean or dr_grpo");
     }
-    if (!List.of("full", "topk", "token").contains(opsd.mode())) {
-      throw new IllegalArgumentException("opsd.mode '" + opsd.mode() + "' is not full, topk or token");
+    if (!List.of("full", "topk", "token", "released").contains(opsd.mode())) {
+      throw new IllegalArgumentException("opsd.mode '" + opsd.mode() + "' is not full, topk, token or released");
     }
     if (!reward.equals("correct") && !reward.equals("rubric")) {
       throw new IllegalArgumentException("reward '" + reward + "' is not correct or rubric");

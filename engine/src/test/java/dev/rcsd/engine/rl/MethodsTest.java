@@ -163,6 +163,24 @@ class MethodsTest {
     }
   }
 
+  /** The authors' OPSD baseline is RCSD's loss, with whatever teacher the rollout holds (the reference's). */
+  @Test
+  void releasedOpsdIsTheRcsdLossOnTheReferenceTeacher() {
+    RunConfig opsd = TinyRuns.resolve("opsd", 1, Map.of("opsd", Map.of("mode", "released")));
+    RunConfig rcsd = TinyRuns.resolve("rcsd", 1, Map.of("loss", Map.of("temperature", opsd.loss().temperature())));
+    SplittableRandom rnd = new SplittableRandom(8);
+    List<Rollout> rs = List.of(rollout(rnd, 0, 0, 4, 1, V), rollout(rnd, 1, 0, 6, 1, V));
+    float[] student = student(new SplittableRandom(9), 10);
+    float[] g1 = new float[10 * V];
+    float[] g2 = new float[10 * V];
+    double l1 = new OpsdMethod().loss(kernels, rows(rs, student, true), opsd, g1, new StepStats.Builder());
+    double l2 = new RcsdMethod().loss(kernels, rows(rs, student, true), rcsd, g2, new StepStats.Builder());
+    assertEquals(l2, l1, 0.0);
+    assertArrayEquals(g2, g1);
+    assertThrows(IllegalArgumentException.class,
+        () -> TinyRuns.resolve("opsd", 1, Map.of("opsd", Map.of("mode", "releasd"))));
+  }
+
   /** rcsd-criteria: each rollout's own rubric, weights |w| / sum |w| (a pitfall's -1 counts as 1), token means pooled. */
   @Test
   void rcsdCriteriaWeighsEachRolloutsTeachersByItsNormalisedRubric() {
