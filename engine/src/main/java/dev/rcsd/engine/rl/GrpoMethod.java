@@ -29,14 +29,8 @@ final class GrpoMethod implements Method {
 
   @Override
   public double loss(KernelBackend kernels, UpdateRows rows, RunConfig c, float[] grad, StepStats.Builder stats) {
-    float[] mask = rows.ones();
     String aggregation = c.grpo().aggregation();
-    if (aggregation.equals("seq-mean-token-mean")) {
-      for (int n = 0; n < rows.rows; n++) {
-        int r = rows.rollout[n];
-        mask[n] = 1f / (rows.start[r + 1] - rows.start[r]);
-      }
-    }
+    float[] mask = rows.mask(aggregation);
     // the ratio compares log-probs at the sampling temperature
     LossParams p = c.loss().withTemperature(c.sampling().temperature());
     double loss = kernels.grpoLoss().compute(rows.batch(mask, null, null), p, null, grad);

@@ -17,6 +17,8 @@ import java.util.List;
  *             renormalised, per-entry clip; loss.top_k, loss.kl_clip, loss.temperature) with the
  *             reference solution as the teacher's context instead of the rubric
  * </pre>
+ *
+ * Tokens are pooled by the run's {@code reduction}.
  */
 final class OpsdMethod implements Method {
   @Override
@@ -33,15 +35,16 @@ final class OpsdMethod implements Method {
   public double loss(KernelBackend kernels, UpdateRows rows, RunConfig c, float[] grad, StepStats.Builder stats) {
     float[] teacher = rows.teacher(0);
     float[] per = new float[rows.rows];
+    float[] mask = rows.mask(c.reduction());
     double loss;
     switch (c.opsd().mode()) {
       case "token" -> {
-        loss = kernels.rubricAdvantage().compute(rows.batch(rows.ones(), new float[][] {teacher}, new float[] {1f}),
+        loss = kernels.rubricAdvantage().compute(rows.batch(mask, new float[][] {teacher}, new float[] {1f}),
             c.loss(), null, per, grad);
         stats.teacherDivergence = -mean(per);
       }
       case "released" -> {
-        loss = kernels.topKDistillation().compute(rows.batch(rows.ones(), new float[][] {teacher}, null), c.loss(),
+        loss = kernels.topKDistillation().compute(rows.batch(mask, new float[][] {teacher}, null), c.loss(),
             null, per, grad);
         stats.teacherDivergence = mean(per);
       }
@@ -49,12 +52,12 @@ final class OpsdMethod implements Method {
         float[] student = rows.student.clone();
         restrictToTeacherTopK(student, teacher, rows.rows, rows.vocab, c.opsd().topK());
         LossBatch b = LossBatch.builder(rows.rows, rows.vocab).studentLogits(student).teacherLogits(teacher)
-            .tokens(rows.tokens).mask(rows.ones()).build();
+            .tokens(rows.tokens).mask(mask).build();
         loss = kernels.generalizedJsd().compute(b, c.loss(), null, per, grad);
         stats.teacherDivergence = mean(per);
       }
       default -> {
-        loss = kernels.generalizedJsd().compute(rows.batch(rows.ones(), new float[][] {teacher}, null), c.loss(), null,
+        loss = kernels.generalizedJsd().compute(rows.batch(mask, new float[][] {teacher}, null), c.loss(), null,
             per, grad);
         stats.teacherDivergence = mean(per);
       }

@@ -8,7 +8,7 @@ import java.util.List;
  * RCSD as released: the teacher is the frozen initial model with the reference answer and the
  * whole rubric in its prompt; the loss is the forward KL over the teacher's top-k, renormalised,
  * with a per-entry clip, at a temperature (defaults: k = 20, clip 0.05, T = 1.2); one sample per
- * prompt.
+ * prompt; tokens pooled by the run's {@code reduction}.
  */
 final class RcsdMethod implements Method {
   @Override
@@ -24,7 +24,7 @@ final class RcsdMethod implements Method {
   @Override
   public double loss(KernelBackend kernels, UpdateRows rows, RunConfig c, float[] grad, StepStats.Builder stats) {
     float[] per = new float[rows.rows];
-    double loss = kernels.topKDistillation().compute(rows.batch(rows.ones(), new float[][] {rows.teacher(0)}, null),
+    double loss = kernels.topKDistillation().compute(rows.batch(rows.mask(c.reduction()), new float[][] {rows.teacher(0)}, null),
         c.loss(), null, per, grad);
     stats.teacherDivergence = OpsdMethod.mean(per);
     return loss;

@@ -40,6 +40,9 @@ import java.util.Map;
  * @param dataSeed the built-in generator's seed
  * @param trainProblems the built-in generator's train split size
  * @param testProblems the built-in generator's test split size
+ * @param reduction how rcsd and opsd pool per-token losses: token-mean (over all tokens of the
+ *     step) or seq-mean-token-mean (each sequence's token mean, then the mean over sequences, as
+ *     the released RCSD); GRPO has grpo.aggregation, rcsd-criteria always pools tokens
  * @param lora LoRA adapters to train instead of every weight (rank 0: full fine-tuning); the
  *     frozen base is then both the teacher and the KL reference, as it always is
  */
@@ -68,9 +71,12 @@ public record RunConfig(
     long dataSeed,
     int trainProblems,
     int testProblems,
+    String reduction,
     LoraSettings lora) {
 
   public static final List<String> METHODS = List.of("grpo", "opsd", "rcsd", "rcsd-criteria");
+  public static final String TOKEN_MEAN = "token-mean";
+  public static final String SEQ_MEAN_TOKEN_MEAN = "seq-mean-token-mean";
 
   public record Sampling(float temperature, int topK, float topP, int maxNewTokens) {}
 
@@ -125,6 +131,13 @@ public record RunConfig(
     if (lora == null) { // configurations written before adapters existed
       lora = LoraSettings.OFF;
     }
+    if (reduction == null) { // nor a reduction
+      reduction = TOKEN_MEAN;
+    }
+    if (!reduction.equals(TOKEN_MEAN) && !reduction.equals(SEQ_MEAN_TOKEN_MEAN)) {
+      throw new IllegalArgumentException("reduction '" + reduction + "' is not " + TOKEN_MEAN + " or "
+          + SEQ_MEAN_TOKEN_MEAN);
+    }
     if (!METHODS.contains(method)) {
       throw new IllegalArgumentException("method '" + method + "' is not one of " + METHODS);
     }
@@ -134,7 +147,7 @@ public record RunConfig(
     if (method.equals("grpo") && samplesPerPrompt < 2) {
       throw new IllegalArgumentException("grpo needs samples_per_prompt >= 2 to normalise rewards within a group");
     }
-    if (!List.of("token-mean", "seq-mean-token-mean", "dr_grpo").contains(grpo.aggregation())) {
+    if (!List.of(TOKEN_MEAN, SEQ_MEAN_TOKEN_MEAN, "dr_grpo").contains(grpo.aggregation())) {
       throw new IllegalArgumentException("grpo.aggregation '" + grpo.aggregation()
           + "' is not token-mean, seq-mean-token-mean or dr_grpo");
     }
@@ -167,7 +180,7 @@ public record RunConfig(
     return new RunConfig(method, 60, 1, grpo ? 8 : 32, grpo ? 4 : 1, new Sampling(1f, 0, 1f, 160), loss,
         new Grpo(true, "token-mean"), new Opsd("full", 20), new Criteria(0.0), "correct", rcsd ? 20 : 0,
         new Optimizer(5e-5, 5, "constant", 1.0, 0.0, 1.0), "simd", 20, 20, 200, "", Warmup.DEFAULTS,
-        PromptTemplates.DEFAULTS, "", 1, 40_000, 400, LoraSettings.OFF);
+        PromptTemplates.DEFAULTS, "", 1, 40_000, 400, TOKEN_MEAN, LoraSettings.OFF);
   }
 
   /** The defaults of {@code method} overridden by the fields present in {@code json}. */

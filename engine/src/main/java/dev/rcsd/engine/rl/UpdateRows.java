@@ -90,6 +90,21 @@ public final class UpdateRows {
         .criterionWeights(weights).oldLogprobs(old).refLogprobs(reference).seqAdvantages(advantages).build();
   }
 
+  /**
+   * Mask weights of a reduction: token-mean (every row 1: the mean over all tokens) or
+   * seq-mean-token-mean (a row 1 / its sequence's length: the mean over sequences of each
+   * sequence's token mean, as the kernels divide by the mask's sum).
+   */
+  float[] mask(String reduction) {
+    float[] m = ones();
+    if (reduction.equals(RunConfig.SEQ_MEAN_TOKEN_MEAN)) {
+      for (int n = 0; n < rows; n++) {
+        m[n] = 1f / (start[rollout[n] + 1] - start[rollout[n]]);
+      }
+    }
+    return m;
+  }
+
   float[] ones() {
     float[] m = new float[rows];
     Arrays.fill(m, 1f);

@@ -163,6 +163,32 @@ class MethodsTest {
     }
   }
 
+  /** seq-mean-token-mean: the mean over sequences of the loss each sequence has alone. */
+  @Test
+  void theSequenceMeanReductionAveragesEachSequencesOwnTokenMean() {
+    RunConfig seq = TinyRuns.resolve("rcsd", 1, Map.of("reduction", "seq-mean-token-mean"));
+    RunConfig tok = TinyRuns.resolve("rcsd", 1, Map.of());
+    SplittableRandom rnd = new SplittableRandom(12);
+    List<Rollout> rs = List.of(rollout(rnd, 0, 0, 2, 1, V), rollout(rnd, 1, 0, 7, 1, V), rollout(rnd, 2, 0, 3, 1, V));
+    float[] student = student(new SplittableRandom(13), 12);
+    double pooled = new RcsdMethod().loss(kernels, rows(rs, student, true), seq, new float[12 * V],
+        new StepStats.Builder());
+    double alone = 0;
+    int at = 0;
+    for (Rollout r : rs) {
+      int n = r.getCompletionTokensCount();
+      float[] own = Arrays.copyOfRange(student, at * V, (at + n) * V);
+      alone += new RcsdMethod().loss(kernels, rows(List.of(r), own, true), tok, new float[n * V],
+          new StepStats.Builder()) / rs.size();
+      at += n;
+    }
+    assertEquals(alone, pooled, 1e-6);
+    double tokenMean = new RcsdMethod().loss(kernels, rows(rs, student, true), tok, new float[12 * V],
+        new StepStats.Builder());
+    assertTrue(Math.abs(tokenMean - pooled) > 1e-4, "the two reductions differ on unequal lengths");
+    assertThrows(IllegalArgumentException.class, () -> TinyRuns.resolve("rcsd", 1, Map.of("reduction", "mean")));
+  }
+
   /** The authors' OPSD baseline is RCSD's loss, with whatever teacher the rollout holds (the reference's). */
   @Test
   void releasedOpsdIsTheRcsdLossOnTheReferenceTeacher() {
