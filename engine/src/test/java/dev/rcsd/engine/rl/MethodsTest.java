@@ -163,6 +163,19 @@ class MethodsTest {
     }
   }
 
+  /** The shipped configuration of the released recipe resolves to what it says. */
+  @Test
+  void theReleasedConfigurationResolves() throws java.io.IOException {
+    RunConfig c = RunConfig.resolve(null, java.nio.file.Files.readString(java.nio.file.Path.of("..", "configs",
+        "rcsd-released.json")));
+    assertEquals("rcsd", c.method());
+    assertEquals(RunConfig.SEQ_MEAN_TOKEN_MEAN, c.reduction());
+    assertEquals(new dev.rcsd.engine.model.Lora(16, 32, List.of("q_proj", "v_proj")), c.lora().adapters());
+    assertEquals(1.2f, c.sampling().temperature());
+    assertEquals(c.sampling().temperature(), c.loss().temperature(), "loss at the sampling temperature");
+    assertEquals(5e-6, c.optimizer().learningRate());
+  }
+
   /** seq-mean-token-mean: the mean over sequences of the loss each sequence has alone. */
   @Test
   void theSequenceMeanReductionAveragesEachSequencesOwnTokenMean() {
