@@ -160,6 +160,16 @@ class KernelsRunCommandTest {
     assertTrue(run.err().contains("simd") && run.err().contains("reference"), run.err());
   }
 
+  /** The engine's tests run without the tornado module: asking for it says how to get it. */
+  @Test
+  void theTornadoBackendWithoutItsModuleSaysWhatItNeeds() {
+    CliRun run = CliRun.of("kernels", "run", "--backend", "tornado", "--out-dir", dir.resolve("t").toString(),
+        fixture("mixture.npz").toString());
+    assertEquals(1, run.code());
+    assertTrue(run.err().contains("TORNADOVM_HOME") && run.err().contains("JDK 25"), run.err());
+    assertTrue(CliRun.of("kernels", "backends").err().contains("tornado    unavailable: not built"));
+  }
+
   @Test
   void backendsListsOnePerLineNameFirst() {
     CliRun run = CliRun.of("kernels", "backends");
