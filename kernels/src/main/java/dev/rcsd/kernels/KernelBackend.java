@@ -1,5 +1,7 @@
 package dev.rcsd.kernels;
 
+import java.util.Optional;
+
 /**
  * One implementation of every loss kernel. Backends are opened through {@link Backends} and hold
  * their resources (thread pools, device buffers, compiled programs) until closed. A backend may be
@@ -26,8 +28,8 @@ public interface KernelBackend extends AutoCloseable {
    * The backend's own measurement of the last call of {@code kernel}, one line (TornadoVM's
    * profiler for tornado), or empty where the backend keeps none.
    */
-  default java.util.Optional<String> lastProfile(LossKernel kernel) {
-    return java.util.Optional.empty();
+  default Optional<String> lastProfile(LossKernel kernel) {
+    return Optional.empty();
   }
 
   @Override

@@ -5,6 +5,7 @@ import static dev.rcsd.kernels.tornado.RowReductions.SCRATCH;
 
 import dev.rcsd.kernels.GeneralizedJsd;
 import dev.rcsd.kernels.LossBatch;
+import dev.rcsd.kernels.LossKernel;
 import dev.rcsd.kernels.LossParams;
 import dev.rcsd.kernels.Outputs;
 import uk.ac.manchester.tornado.api.KernelContext;
@@ -20,13 +21,13 @@ final class GeneralizedJsdTornado extends TornadoKernel implements GeneralizedJs
   private IntArray ip;
 
   GeneralizedJsdTornado(TornadoBackend backend) {
-    super(backend, "jsd");
+    super(backend, LossKernel.JSD);
   }
 
   /**
    * Row n = group id:
    * <pre>
-   *   stats  online max and log Z of the student row and of each teacher row
+   *   stats  max and log Z of the student row and of each teacher row (RowReductions.rowStats)
    *   pass   per context: jsd, KL(p_S || m), grad (+)= c gamma p_S (log p_S - log m)
    *          (beta = 0: grad (+)= c (p_S - p_T))
    *   fix    grad -= p_S sum_k c gamma KL_k                           (beta > 0)

@@ -4,6 +4,7 @@ import static dev.rcsd.kernels.tornado.RowReductions.SCRATCH;
 
 import dev.rcsd.kernels.GrpoLoss;
 import dev.rcsd.kernels.LossBatch;
+import dev.rcsd.kernels.LossKernel;
 import dev.rcsd.kernels.LossParams;
 import dev.rcsd.kernels.Outputs;
 import uk.ac.manchester.tornado.api.KernelContext;
@@ -19,7 +20,7 @@ final class GrpoLossTornado extends TornadoKernel implements GrpoLoss {
   private IntArray tokens, ip;
 
   GrpoLossTornado(TornadoBackend backend) {
-    super(backend, "grpo");
+    super(backend, LossKernel.GRPO);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.rcsd.kernels.tornado;
 import static dev.rcsd.kernels.tornado.RowReductions.SCRATCH;
 
 import dev.rcsd.kernels.LossBatch;
+import dev.rcsd.kernels.LossKernel;
 import dev.rcsd.kernels.LossParams;
 import dev.rcsd.kernels.Outputs;
 import dev.rcsd.kernels.RubricAdvantage;
@@ -19,7 +20,7 @@ final class RubricAdvantageTornado extends TornadoKernel implements RubricAdvant
   private IntArray tokens, ip;
 
   RubricAdvantageTornado(TornadoBackend backend) {
-    super(backend, "pg");
+    super(backend, LossKernel.RUBRIC_ADVANTAGE);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.rcsd.kernels.tornado;
 import static dev.rcsd.kernels.tornado.RowReductions.SCRATCH;
 
 import dev.rcsd.kernels.LossBatch;
+import dev.rcsd.kernels.LossKernel;
 import dev.rcsd.kernels.Outputs;
 import dev.rcsd.kernels.TokenLogProbs;
 import uk.ac.manchester.tornado.api.KernelContext;
@@ -17,7 +18,7 @@ final class TokenLogProbsTornado extends TornadoKernel implements TokenLogProbs 
   private IntArray tokens, ip;
 
   TokenLogProbsTornado(TornadoBackend backend) {
-    super(backend, "logprobs");
+    super(backend, LossKernel.TOKEN_LOGPROBS);
   }
 
   /**

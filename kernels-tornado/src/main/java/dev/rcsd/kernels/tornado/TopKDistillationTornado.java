@@ -4,6 +4,7 @@ import static dev.rcsd.kernels.tornado.RowReductions.MAX_WORKGROUP;
 import static dev.rcsd.kernels.tornado.RowReductions.NEG_INF;
 
 import dev.rcsd.kernels.LossBatch;
+import dev.rcsd.kernels.LossKernel;
 import dev.rcsd.kernels.LossParams;
 import dev.rcsd.kernels.Outputs;
 import dev.rcsd.kernels.RestrictedKl;
@@ -31,7 +32,7 @@ final class TopKDistillationTornado extends TornadoKernel implements TopKDistill
   private int capacityK;
 
   TopKDistillationTornado(TornadoBackend backend) {
-    super(backend, "topk");
+    super(backend, LossKernel.TOPK);
   }
 
   /**

@@ -9,7 +9,7 @@ import dev.rcsd.kernels.RubricAdvantage;
 import dev.rcsd.kernels.TokenLogProbs;
 import dev.rcsd.kernels.TopKDistillation;
 import dev.rcsd.kernels.simd.SimdBackend;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +24,7 @@ import uk.ac.manchester.tornado.api.runtime.TornadoRuntimeProvider;
  * <p>Settings (tornado-config/tornado.properties): {@code tornado.workgroup} or
  * {@code tornado.workgroup.<part of the device name>} / {@code .default} (a power of two up to
  * 1024), {@code tornado.profile=true} to keep TornadoVM's profile of each call
- * ({@link #profiles()}), {@code tornado.print_kernel=true} to print the OpenCL C that TornadoVM
+ * ({@link #lastProfile}), {@code tornado.print_kernel=true} to print the OpenCL C that TornadoVM
  * generates for each kernel when it compiles it.
  *
  * <p>Each kernel keeps one execution plan for the last shape it saw; only the kernel that ran last
@@ -41,8 +41,8 @@ public final class TornadoBackend implements KernelBackend {
   private final int hostThreads;
   private SimdBackend host;
   private TornadoKernel resident;
-  private final Map<String, Profile> profiles = new LinkedHashMap<>();
-  private final Map<String, Long> compileTimes = new LinkedHashMap<>();
+  private final Map<LossKernel, Profile> profiles = new EnumMap<>(LossKernel.class);
+  private final Map<LossKernel, Long> compileTimes = new EnumMap<>(LossKernel.class);
   private final TokenLogProbsTornado tokenLogProbs = new TokenLogProbsTornado(this);
   private final GeneralizedJsdTornado generalizedJsd = new GeneralizedJsdTornado(this);
   private final TopKDistillationTornado topKDistillation = new TopKDistillationTornado(this);
@@ -123,7 +123,7 @@ public final class TornadoBackend implements KernelBackend {
     resident = next;
   }
 
-  void recordProfile(String kernel, TornadoProfilerResult p) {
+  void recordProfile(LossKernel kernel, TornadoProfilerResult p) {
     Profile last = new Profile(p.getDeviceKernelTime(), p.getDeviceWriteTime(), p.getDeviceReadTime(),
         p.getCompileTime(), p.getTotalTime());
     profiles.put(kernel, last);
@@ -134,29 +134,14 @@ public final class TornadoBackend implements KernelBackend {
 
   @Override
   public Optional<String> lastProfile(LossKernel kernel) {
-    String name = switch (kernel) {
-      case TOKEN_LOGPROBS -> "logprobs";
-      case JSD -> "jsd";
-      case TOPK -> "topk";
-      case RUBRIC_ADVANTAGE -> "pg";
-      case GRPO -> "grpo";
-    };
-    Profile p = profiles.get(name);
+    Profile p = profiles.get(kernel);
     if (p == null) {
       return Optional.empty();
     }
     return Optional.of(String.format(Locale.ROOT,
         "TornadoVM profile: kernel %.2f ms, copy-in %.2f ms, copy-out %.2f ms, whole plan %.2f ms; compiled once in %.0f ms",
         p.kernel() / 1e6, p.copyIn() / 1e6, p.copyOut() / 1e6, p.total() / 1e6,
-        compileTimes.getOrDefault(name, 0L) / 1e6));
-  }
-
-  /**
-   * TornadoVM's profile of the last call of each kernel that ran (with {@code tornado.profile=true}),
-   * by kernel name: logprobs, jsd, topk, pg, grpo.
-   */
-  public Map<String, Profile> profiles() {
-    return Map.copyOf(profiles);
+        compileTimes.getOrDefault(kernel, 0L) / 1e6));
   }
 
   /**
@@ -168,7 +153,7 @@ public final class TornadoBackend implements KernelBackend {
    * @param compile TornadoVM's and the driver's compile time (non-zero on the call that compiled)
    * @param total the whole execution of the plan
    */
-  public record Profile(long kernel, long copyIn, long copyOut, long compile, long total) {}
+  record Profile(long kernel, long copyIn, long copyOut, long compile, long total) {}
 
   @Override
   public String name() {

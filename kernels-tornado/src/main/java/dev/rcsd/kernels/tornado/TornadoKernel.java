@@ -1,6 +1,7 @@
 package dev.rcsd.kernels.tornado;
 
 import dev.rcsd.kernels.LossBatch;
+import dev.rcsd.kernels.LossKernel;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import uk.ac.manchester.tornado.api.GridScheduler;
@@ -30,6 +31,7 @@ abstract class TornadoKernel implements AutoCloseable {
   static final String COMPILER_FLAGS = "-cl-mad-enable -cl-unsafe-math-optimizations -w";
 
   final TornadoBackend backend;
+  private final LossKernel kind;
   private final String name;
   private String shape;
   private TornadoExecutionPlan plan;
@@ -38,9 +40,10 @@ abstract class TornadoKernel implements AutoCloseable {
   /** Per-row losses, summed on the host in double. */
   FloatArray rowLoss;
 
-  TornadoKernel(TornadoBackend backend, String name) {
+  TornadoKernel(TornadoBackend backend, LossKernel kind) {
     this.backend = backend;
-    this.name = name;
+    this.kind = kind;
+    this.name = kind.id();
   }
 
   /**
@@ -88,7 +91,7 @@ abstract class TornadoKernel implements AutoCloseable {
     backend.makeResident(this);
     TornadoExecutionResult result = plan.execute();
     if (backend.profile) {
-      backend.recordProfile(name, result.getProfilerResult());
+      backend.recordProfile(kind, result.getProfilerResult());
     }
   }
 
