@@ -45,6 +45,7 @@ import java.util.Map;
  *     the released RCSD); GRPO has grpo.aggregation, rcsd-criteria always pools tokens
  * @param lora LoRA adapters to train instead of every weight (rank 0: full fine-tuning); the
  *     frozen base is then both the teacher and the KL reference, as it always is
+ * @param reasonFirst the released RCSD's reason-first teacher for the rubric and reference contexts
  */
 public record RunConfig(
     String method,
@@ -72,7 +73,8 @@ public record RunConfig(
     int trainProblems,
     int testProblems,
     String reduction,
-    LoraSettings lora) {
+    LoraSettings lora,
+    ReasonFirst reasonFirst) {
 
   public static final List<String> METHODS = List.of("grpo", "opsd", "rcsd", "rcsd-criteria");
   public static final String TOKEN_MEAN = "token-mean";
@@ -119,6 +121,25 @@ public record RunConfig(
     }
   }
 
+  /**
+   * The teacher first samples its own analysis of the privileged context (prompt
+   * {@code prompts.rubric_analysis} or {@code prompts.reference_analysis}) with the run's sampling
+   * settings, then scores the completion after {@code analysis prompt + analysis + prompts.transition};
+   * the analysis is stored in the rollout file and takes no loss.
+   *
+   * @param enabled on for the rubric (rcsd) and reference (opsd) teachers
+   * @param maxTokens the longest analysis
+   */
+  public record ReasonFirst(boolean enabled, int maxTokens) {
+    public static final ReasonFirst OFF = new ReasonFirst(false, 128);
+
+    public ReasonFirst {
+      if (maxTokens < 1) {
+        throw new IllegalArgumentException("reason_first.max_tokens = " + maxTokens + " must be >= 1");
+      }
+    }
+  }
+
   public record Optimizer(double learningRate, int warmupSteps, String decay, double minRatio, double weightDecay,
       double maxGradNorm) {}
 
@@ -130,6 +151,9 @@ public record RunConfig(
   public RunConfig {
     if (lora == null) { // configurations written before adapters existed
       lora = LoraSettings.OFF;
+    }
+    if (reasonFirst == null) { // nor reason-first teachers
+      reasonFirst = ReasonFirst.OFF;
     }
     if (reduction == null) { // nor a reduction
       reduction = TOKEN_MEAN;
@@ -169,18 +193,22 @@ public record RunConfig(
   }
 
   /**
-   * The embedded defaults of a method: RCSD as released (teacher top-20, clip 0.05, T = 1.2, one
-   * sample per prompt), GRPO with DAPO's clip-higher and 8 prompts x 4 samples, so that every
-   * method samples 32 rollouts per step.
+   * The embedded defaults of a method. RCSD as released where the release does not depend on model
+   * scale: the reason-first rubric teacher, sampling at T 1.2 with top-k 20 and top-p 0.95, the loss
+   * at T 1.2 over the teacher's top-20 with the 0.05 clip, sequence-mean reduction, one sample per
+   * prompt (the optimizer, LoRA and step count of an 8B run are in configs/rcsd-released.json).
+   * GRPO with DAPO's clip-higher and 8 prompts x 4 samples, so that every method samples 32
+   * rollouts per step.
    */
   public static RunConfig defaults(String method) {
     boolean grpo = method.equals("grpo");
     boolean rcsd = method.equals("rcsd");
     LossParams loss = new LossParams(rcsd ? 1.2f : 1f, 0.5f, 20, 0.05f, 1f, 0.2f, 0.28f, 0f);
-    return new RunConfig(method, 60, 1, grpo ? 8 : 32, grpo ? 4 : 1, new Sampling(1f, 0, 1f, 160), loss,
+    return new RunConfig(method, 60, 1, grpo ? 8 : 32, grpo ? 4 : 1, rcsd ? new Sampling(1.2f, 20, 0.95f, 160) : new Sampling(1f, 0, 1f, 160), loss,
         new Grpo(true, "token-mean"), new Opsd("full", 20), new Criteria(0.0), "correct", rcsd ? 20 : 0,
         new Optimizer(5e-5, 5, "constant", 1.0, 0.0, 1.0), "simd", 20, 20, 200, "", Warmup.DEFAULTS,
-        PromptTemplates.DEFAULTS, "", 1, 40_000, 400, TOKEN_MEAN, LoraSettings.OFF);
+        PromptTemplates.DEFAULTS, "", 1, 40_000, 400, rcsd ? SEQ_MEAN_TOKEN_MEAN : TOKEN_MEAN, LoraSettings.OFF,
+        new ReasonFirst(rcsd, ReasonFirst.OFF.maxTokens()));
   }
 
   /** The defaults of {@code method} overridden by the fields present in {@code json}. */

@@ -1,6 +1,7 @@
 package dev.rcsd.engine.rl;
 
 import dev.rcsd.engine.model.PolicyModel;
+import dev.rcsd.engine.sample.Completion;
 import dev.rcsd.engine.sft.SftData;
 import dev.rcsd.engine.task.Grader;
 import dev.rcsd.engine.task.Problem;
@@ -16,14 +17,21 @@ import java.util.Map;
 /**
  * Stage 2: grade every completion (reward), and run the frozen initial model over it as the
  * reference policy (student prompt) and as each of the method's teachers (privileged prompts),
- * keeping the teachers' top-k log-probabilities per position for the update stage.
+ * keeping the teachers' top-k log-probabilities per position for the update stage. A
+ * reason-first teacher first samples its analysis ({@link ReasonFirstTeacher}), kept beside its scores.
  */
 public final class ScoreStage {
   private ScoreStage() {}
 
   public static List<Rollout> run(List<Rollout> sampled, Map<String, Problem> problems, PolicyModel initial,
-      TaskTokenizer tok, RunConfig c, Method method) {
+      TaskTokenizer tok, RunConfig c, Method method, long batchSeed) {
     Grader grader = new Grader();
+    for (Rollout r : sampled) {
+      if (!problems.containsKey(r.getPromptId())) {
+        throw new IllegalArgumentException("rollout of unknown problem '" + r.getPromptId() + "'");
+      }
+    }
+    Map<String, Completion> analyses = ReasonFirstTeacher.sample(sampled, problems, method, initial, tok, c, batchSeed);
     int vocab = initial.config().vocabSize();
     List<Rollout.Builder> out = new ArrayList<>();
     List<int[]> refPrefixes = new ArrayList<>();
@@ -33,9 +41,6 @@ public final class ScoreStage {
     List<String> teacherContexts = new ArrayList<>();
     for (Rollout r : sampled) {
       Problem p = problems.get(r.getPromptId());
-      if (p == null) {
-        throw new IllegalArgumentException("rollout of unknown problem '" + r.getPromptId() + "'");
-      }
       Grader.Grade g = grader.grade(p, r.getCompletionText());
       Rollout.Builder b = r.toBuilder().clearGrades().clearTeachers().clearReferenceLogprobs().setCorrect(g.correct());
       for (int i = 0; i < g.met().length; i++) {
@@ -51,7 +56,9 @@ public final class ScoreStage {
       refPrefixes.add(r.getPromptTokensList().stream().mapToInt(Integer::intValue).toArray());
       completions.add(completion);
       for (String ctx : method.teacherContexts(p)) {
-        teacherPrefixes.add(SftData.withBos(tok, tok.encode(c.prompts().context(ctx, p))));
+        Completion analysis = analyses.get(ReasonFirstTeacher.key(p, ctx));
+        teacherPrefixes.add(analysis == null ? SftData.withBos(tok, tok.encode(c.prompts().context(ctx, p)))
+            : ReasonFirstTeacher.prefix(tok, c.prompts(), ctx, p, analysis.tokens()));
         teacherCompletions.add(completion);
         teacherContexts.add(ctx);
       }
@@ -69,15 +76,24 @@ public final class ScoreStage {
     for (int i = 0; i < out.size(); i++) {
       int[] comp = completions.get(i);
       int contexts = method.teacherContexts(problems.get(sampled.get(i).getPromptId())).size();
+      Problem p = problems.get(sampled.get(i).getPromptId());
       for (int x = 0; x < contexts; x++, j++) {
-        out.get(i).addTeachers(topK(teacherContexts.get(j), teachers.get(j), comp, vocab, k));
+        TeacherScores.Builder t = topK(teacherContexts.get(j), teachers.get(j), comp, vocab, k);
+        Completion analysis = analyses.get(ReasonFirstTeacher.key(p, teacherContexts.get(j)));
+        if (analysis != null) {
+          for (int id : analysis.tokens()) {
+            t.addAnalysisTokens(id);
+          }
+          t.setAnalysisText(tok.decode(analysis.tokens()));
+        }
+        out.get(i).addTeachers(t);
       }
     }
     return out.stream().map(Rollout.Builder::build).toList();
   }
 
   /** The teacher's k most likely tokens and their log-probs at every completion position. */
-  static TeacherScores topK(String context, float[] rows, int[] completion, int vocab, int k) {
+  static TeacherScores.Builder topK(String context, float[] rows, int[] completion, int vocab, int k) {
     TeacherScores.Builder t = TeacherScores.newBuilder().setContext(context).setTopK(k);
     Integer[] order = new Integer[vocab];
     for (int pos = 0; pos < completion.length; pos++) {
@@ -98,6 +114,6 @@ public final class ScoreStage {
       }
       t.addTokenLogprobs(rows[base + completion[pos]]);
     }
-    return t.build();
+    return t;
   }
 }

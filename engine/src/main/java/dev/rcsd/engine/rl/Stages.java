@@ -63,7 +63,8 @@ public final class Stages {
   public static RolloutReader.Batch score(RolloutReader.Batch sampled, Map<String, Problem> problems,
       PolicyModel initial, TaskTokenizer tok, String producer) {
     RunConfig c = config(sampled);
-    List<Rollout> scored = ScoreStage.run(sampled.rollouts(), problems, initial, tok, c, Method.of(c.method()));
+    List<Rollout> scored = ScoreStage.run(sampled.rollouts(), problems, initial, tok, c, Method.of(c.method()),
+        sampled.header().getSeed());
     return new RolloutReader.Batch(sampled.header().toBuilder().setStage("score").setProducer(producer).build(),
         scored);
   }

@@ -1,5 +1,6 @@
 package dev.rcsd.engine.sft;
 
+import dev.rcsd.engine.task.Analysis;
 import dev.rcsd.engine.task.Problem;
 import dev.rcsd.engine.task.PromptTemplates;
 import dev.rcsd.engine.task.TaskTokenizer;
@@ -12,7 +13,15 @@ import java.util.SplittableRandom;
  * Supervised examples for the warm-up: each problem's worked solution after one of its prompts.
  * Most examples show the question alone (the student's view); the rest put privileged context in
  * the prompt (the whole rubric, the reference solution, or one criterion), so that the frozen copy
- * of the model can later act as a teacher that uses such context.
+ * of the model can later act as a teacher that uses such context. Of the privileged examples:
+ *
+ * <pre>
+ *   25%  rubric prompt -> solution
+ *   20%  reason-first rubric: half analysis prompt -> analysis, half analysis prompt + analysis + transition -> solution
+ *   15%  reference prompt -> solution
+ *   20%  reason-first reference, halved the same way
+ *   20%  one criterion -> solution
+ * </pre>
  */
 public final class SftData {
   private SftData() {}
@@ -26,19 +35,34 @@ public final class SftData {
     List<TokenBatch.Sequence> out = new ArrayList<>(problems.size());
     for (Problem p : problems) {
       String prompt;
-      double u = rnd.nextDouble();
-      if (u >= privilegedShare) {
+      double draw = rnd.nextDouble();
+      double u = draw < privilegedShare ? draw / privilegedShare : 1; // where in the privileged mix
+      if (u >= 1) {
         prompt = prompts.student(p);
-      } else if (u < privilegedShare * 0.45) {
+      } else if (u < 0.25) {
         prompt = prompts.rubric(p);
-      } else if (u < privilegedShare * 0.8) {
+      } else if (u < 0.45) {
+        out.add(reasonFirst(tok, prompts, "rubric", p, rnd.nextBoolean()));
+        continue;
+      } else if (u < 0.6) {
         prompt = prompts.reference(p);
+      } else if (u < 0.8) {
+        out.add(reasonFirst(tok, prompts, "reference", p, rnd.nextBoolean()));
+        continue;
       } else {
         prompt = prompts.criterion(p, rnd.nextInt(p.rubric().criteria().size()));
       }
       out.add(sequence(tok, prompt, p.referenceSolution()));
     }
     return out;
+  }
+
+  /** A reason-first teacher's example: its analysis after the analysis prompt, or the solution after both. */
+  static TokenBatch.Sequence reasonFirst(TaskTokenizer tok, PromptTemplates prompts, String context, Problem p,
+      boolean analysis) {
+    String text = Analysis.of(context, p);
+    return analysis ? sequence(tok, prompts.analysis(context, p), text)
+        : sequence(tok, prompts.reasonFirst(context, p, text), p.referenceSolution());
   }
 
   /** {@code <bos> prompt} followed by {@code solution <eos>}. */

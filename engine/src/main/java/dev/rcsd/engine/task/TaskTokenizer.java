@@ -179,6 +179,8 @@ public final class TaskTokenizer implements AutoCloseable {
       for (Problem p : split) {
         texts.add(prompts.rubric(p));
         texts.add(prompts.reference(p));
+        texts.add(prompts.reasonFirst("rubric", p, Analysis.of("rubric", p)));
+        texts.add(prompts.reasonFirst("reference", p, Analysis.of("reference", p)));
         for (int i = 0; i < p.rubric().criteria().size(); i++) {
           texts.add(prompts.criterion(p, i));
         }

@@ -174,13 +174,23 @@ class MethodsTest {
     assertEquals(1.2f, c.sampling().temperature());
     assertEquals(c.sampling().temperature(), c.loss().temperature(), "loss at the sampling temperature");
     assertEquals(5e-6, c.optimizer().learningRate());
+    assertTrue(c.reasonFirst().enabled());
+    RunConfig o = RunConfig.resolve(null, java.nio.file.Files.readString(java.nio.file.Path.of("..", "configs",
+        "opsd-released.json")));
+    assertEquals("released", o.opsd().mode());
+    assertTrue(o.reasonFirst().enabled());
+    // the released OPSD baseline is the released RCSD recipe with the reference teacher
+    assertEquals(List.of(c.sampling(), c.loss(), c.reduction(), c.lora(), c.optimizer(), c.teacherTopK(),
+        c.reasonFirst()), List.of(o.sampling(), o.loss(), o.reduction(), o.lora(), o.optimizer(), o.teacherTopK(),
+        o.reasonFirst()));
   }
 
   /** seq-mean-token-mean: the mean over sequences of the loss each sequence has alone. */
   @Test
   void theSequenceMeanReductionAveragesEachSequencesOwnTokenMean() {
     RunConfig seq = TinyRuns.resolve("rcsd", 1, Map.of("reduction", "seq-mean-token-mean"));
-    RunConfig tok = TinyRuns.resolve("rcsd", 1, Map.of());
+    RunConfig tok = TinyRuns.resolve("rcsd", 1, Map.of("reduction", "token-mean"));
+    assertEquals(RunConfig.SEQ_MEAN_TOKEN_MEAN, TinyRuns.resolve("rcsd", 1, Map.of()).reduction()); // as released
     SplittableRandom rnd = new SplittableRandom(12);
     List<Rollout> rs = List.of(rollout(rnd, 0, 0, 2, 1, V), rollout(rnd, 1, 0, 7, 1, V), rollout(rnd, 2, 0, 3, 1, V));
     float[] student = student(new SplittableRandom(13), 12);
@@ -205,7 +215,8 @@ class MethodsTest {
   /** The authors' OPSD baseline is RCSD's loss, with whatever teacher the rollout holds (the reference's). */
   @Test
   void releasedOpsdIsTheRcsdLossOnTheReferenceTeacher() {
-    RunConfig opsd = TinyRuns.resolve("opsd", 1, Map.of("opsd", Map.of("mode", "released")));
+    RunConfig opsd = TinyRuns.resolve("opsd", 1, Map.of("opsd", Map.of("mode", "released"),
+        "reduction", "seq-mean-token-mean"));
     RunConfig rcsd = TinyRuns.resolve("rcsd", 1, Map.of("loss", Map.of("temperature", opsd.loss().temperature())));
     SplittableRandom rnd = new SplittableRandom(8);
     List<Rollout> rs = List.of(rollout(rnd, 0, 0, 4, 1, V), rollout(rnd, 1, 0, 6, 1, V));

@@ -1,0 +1,82 @@
+package dev.rcsd.engine.rl;
+
+import dev.rcsd.engine.model.PolicyModel;
+import dev.rcsd.engine.sample.Completion;
+import dev.rcsd.engine.sample.Sampler;
+import dev.rcsd.engine.sample.SamplingSettings;
+import dev.rcsd.engine.sft.SftData;
+import dev.rcsd.engine.task.Problem;
+import dev.rcsd.engine.task.PromptTemplates;
+import dev.rcsd.engine.task.TaskTokenizer;
+import dev.rcsd.io.proto.Rollout;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The released RCSD's reason-first teacher: before scoring, the frozen model samples its own
+ * analysis of the privileged context, then scores the student's completion after
+ *
+ * <pre>
+ *   &lt;bos&gt; analysis prompt (question, reference, rubric; "do not solve yet") | analysis | transition
+ * </pre>
+ *
+ * One analysis per problem and context, shared by the completions of a group, drawn with the run's
+ * sampling settings from a seed of the batch, so scoring a batch again gives the same analyses.
+ */
+final class ReasonFirstTeacher {
+  private ReasonFirstTeacher() {}
+
+  /** Whether {@code context}'s teacher reasons first in this run. */
+  static boolean applies(RunConfig c, String context) {
+    return c.reasonFirst().enabled() && (context.equals("rubric") || context.equals("reference"));
+  }
+
+  /** The seed of a batch's analyses, apart from its completions' seed. */
+  static long seed(long batchSeed) {
+    return batchSeed * 0x9E3779B97F4A7C15L + 0x5EA50F1257L;
+  }
+
+  /** Samples the analyses of the batch's (problem, context) pairs that reason first, keyed by {@link #key}. */
+  static Map<String, Completion> sample(List<Rollout> rollouts, Map<String, Problem> problems, Method method,
+      PolicyModel initial, TaskTokenizer tok, RunConfig c, long batchSeed) {
+    Map<String, int[]> prompts = new LinkedHashMap<>();
+    for (Rollout r : rollouts) {
+      Problem p = problems.get(r.getPromptId());
+      for (String ctx : method.teacherContexts(p)) {
+        if (applies(c, ctx)) {
+          prompts.computeIfAbsent(key(p, ctx), k -> SftData.withBos(tok, tok.encode(c.prompts().analysis(ctx, p))));
+        }
+      }
+    }
+    Map<String, Completion> out = new LinkedHashMap<>();
+    if (prompts.isEmpty()) {
+      return out;
+    }
+    RunConfig.Sampling s = c.sampling();
+    List<Completion> drawn = new Sampler(initial).generate(new ArrayList<>(prompts.values()), new SamplingSettings(
+        s.temperature(), s.topK(), s.topP(), c.reasonFirst().maxTokens(), Set.of(tok.eos()), seed(batchSeed)));
+    int i = 0;
+    for (String k : prompts.keySet()) {
+      out.put(k, drawn.get(i++));
+    }
+    return out;
+  }
+
+  static String key(Problem p, String context) {
+    return p.id() + '\u0000' + context;
+  }
+
+  /** The teacher's prefix: analysis prompt, then the analysis, then the transition. */
+  static int[] prefix(TaskTokenizer tok, PromptTemplates prompts, String context, Problem p, int[] analysis) {
+    int[] head = SftData.withBos(tok, tok.encode(prompts.analysis(context, p)));
+    int[] tail = tok.encode(prompts.transition());
+    int[] out = new int[head.length + analysis.length + tail.length];
+    System.arraycopy(head, 0, out, 0, head.length);
+    System.arraycopy(analysis, 0, out, head.length, analysis.length);
+    System.arraycopy(tail, 0, out, head.length + analysis.length, tail.length);
+    return out;
+  }
+}
