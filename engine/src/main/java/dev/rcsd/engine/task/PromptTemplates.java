@@ -23,19 +23,19 @@ import java.util.stream.Collectors;
  * @param rubric RCSD's teacher: the question, the reference answer and the whole rubric
  * @param criterion the per-criterion teacher of rcsd-criteria: the question and one criterion
  * @param rubricAnalysis the reason-first RCSD teacher's first prompt: question, reference answer and
- *     rubric (JSON), asking for the key requirements without solving
+ *     rubric, asking for the key requirements without solving
  * @param referenceAnalysis the reason-first OPSD teacher's first prompt: question and reference solution
  * @param transition what follows the teacher's analysis: the guidance is private, now solve
  */
 public record PromptTemplates(String student, String reference, String rubric, String criterion,
     String rubricAnalysis, String referenceAnalysis, String transition) {
+  // The released prompts, shortened for the tiny model's context: the rubric as lines rather than
+  // JSON ({rubric_json} gives the released form) and one sentence of instruction each.
   private static final String RUBRIC_ANALYSIS = "Question: {question} Reference answer: {reference_answer}"
-      + " Rubric (JSON array): {rubric_json} The reference answer and rubric above are guidelines for the question"
-      + " but may not be perfect. Briefly explain the key requirements implied by them. Do not solve the question yet."
-      + " Analysis:";
+      + " Rubric: {rubric} Briefly explain the key requirements of the reference answer and rubric."
+      + " Do not solve the question yet. Analysis:";
   private static final String REFERENCE_ANALYSIS = "Question: {question} Reference solution: {reference_solution}"
-      + " The reference solution above is a guideline for the question but may not be perfect. Briefly explain the"
-      + " key steps implied by it. Do not solve the question yet. Analysis:";
+      + " Briefly explain the key steps of the reference solution. Do not solve the question yet. Analysis:";
   private static final String TRANSITION = "The guidance above is private. Do not mention it. Solve the question"
       + " on your own, step by step. Solution:";
   public static final PromptTemplates DEFAULTS = new PromptTemplates(

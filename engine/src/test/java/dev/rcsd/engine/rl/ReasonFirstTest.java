@@ -37,13 +37,17 @@ class ReasonFirstTest {
   }
 
   @Test
-  void analysisPromptHoldsTheRubricAsAJsonArrayAndStopsBeforeSolving() {
+  void analysisPromptHoldsTheRubricAndStopsBeforeSolving() {
     Problem p = problem();
     String prompt = P.analysis("rubric", p);
-    assertTrue(prompt.startsWith("Question: " + p.question() + " Reference answer: " + p.referenceAnswer()), prompt);
-    assertTrue(prompt.contains("Rubric (JSON array): [{\"title\":\"Uses p = m1 * v1\",\"description\":"
-        + "\"States the relation p = m1 * v1 for the momentum.\",\"weight\":6},"), prompt);
+    assertTrue(prompt.startsWith("Question: " + p.question() + " Reference answer: " + p.referenceAnswer()
+        + " Rubric: - Uses p = m1 * v1: States the relation p = m1 * v1 for the momentum. (6) -"), prompt);
     assertTrue(prompt.endsWith("Do not solve the question yet. Analysis:"), prompt);
+    // the released form: the rubric as a JSON array
+    PromptTemplates json = new PromptTemplates(P.student(), P.reference(), P.rubric(), P.criterion(),
+        "Rubric (JSON array): {rubric_json} Analysis:", P.referenceAnalysis(), P.transition());
+    assertTrue(json.analysis("rubric", p).startsWith("Rubric (JSON array): [{\"title\":\"Uses p = m1 * v1\","
+        + "\"description\":\"States the relation p = m1 * v1 for the momentum.\",\"weight\":6},"));
     String ref = P.analysis("reference", p);
     assertTrue(ref.contains("Reference solution: " + p.referenceSolution()), ref);
     assertThrows(IllegalArgumentException.class, () -> P.analysis("criterion:0", p));
