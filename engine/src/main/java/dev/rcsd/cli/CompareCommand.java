@@ -4,6 +4,7 @@ import dev.rcsd.engine.compare.Comparison;
 import dev.rcsd.engine.compare.ComparisonReport;
 import dev.rcsd.engine.compare.RunSummary;
 import dev.rcsd.engine.eval.Evaluation;
+import dev.rcsd.engine.rl.RunStoppedException;
 import dev.rcsd.engine.rl.StepStats;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -29,6 +30,10 @@ final class CompareCommand implements Callable<Integer> {
 
   @Option(names = "--methods", split = ",", paramLabel = "M,M", description = "Default: ${DEFAULT-VALUE}.")
   List<String> methods = List.of("grpo", "opsd", "rcsd", "rcsd-criteria");
+
+  @Option(names = "--variant", paramLabel = "NAME=FILE.json", description = "An arm of its own: the method and"
+      + " overrides in FILE.json (over --config), run in DIR/runs/NAME (repeatable), e.g. an ablation.")
+  Map<String, Path> variants = new LinkedHashMap<>();
 
   @Option(names = "--seeds", paramLabel = "N", description = "Seeds 1..N per method (default: ${DEFAULT-VALUE}).")
   int seeds = 3;
@@ -66,15 +71,26 @@ final class CompareCommand implements Callable<Integer> {
     String overrides = config == null ? null : Files.readString(config);
     PrintWriter log = spec.commandLine().getOut();
     List<RunSummary> runs;
-    try (Progress progress = new Progress(log)) {
+    try (StopSignals signals = StopSignals.install(spec.commandLine().getErr());
+        Progress progress = new Progress(log, signals)) {
       Comparison c = new Comparison(out, progress, choice.options(), Rcsd.producer());
-      Comparison.Plan plan = new Comparison.Plan(methods, seeds, overrides, flags);
+      Map<String, String> arms = new LinkedHashMap<>();
+      for (Map.Entry<String, Path> v : variants.entrySet()) {
+        arms.put(v.getKey(), Files.readString(v.getValue()));
+      }
+      Comparison.Plan plan = new Comparison.Plan(methods, arms, seeds, overrides, flags);
       try {
         c.configs(plan);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException((config == null ? "" : config + ": ") + e.getMessage(), e);
       }
-      runs = c.run(plan);
+      try {
+        runs = c.run(plan);
+      } catch (RunStoppedException e) {
+        spec.commandLine().getErr().println("rcsd: " + e.getMessage() + " (the comparison resumes with the same"
+            + " command)");
+        return signals.exitCode();
+      }
     }
     log.print(ComparisonReport.render(runs));
     log.printf("%nwrote %s and %s%n", out.resolve("report.md"), out.resolve("accuracy.png"));
@@ -87,9 +103,14 @@ final class CompareCommand implements Callable<Integer> {
     private final PrintWriter log;
     private final TrainCommand.Progress inner;
 
-    Progress(PrintWriter log) {
+    Progress(PrintWriter log, StopSignals signals) {
       this.log = log;
-      this.inner = new TrainCommand.Progress(log);
+      this.inner = new TrainCommand.Progress(log, signals);
+    }
+
+    @Override
+    public boolean stopRequested() {
+      return inner.stopRequested();
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.rcsd.cli;
 import dev.rcsd.engine.model.PolicyModel;
 import dev.rcsd.engine.rl.Cursor;
 import dev.rcsd.engine.rl.RunConfig;
+import dev.rcsd.engine.rl.RunLock;
 import dev.rcsd.engine.rl.Stages;
 import dev.rcsd.engine.rl.StepStats;
 import dev.rcsd.engine.rl.TaskData;
@@ -59,6 +60,12 @@ final class StageCommand {
 
     @Override
     public Integer call() throws IOException {
+      try (RunLock lock = RunLock.forFile(out)) { // one writer per output
+        return write();
+      }
+    }
+
+    private Integer write() throws IOException {
       RunConfig c;
       long step = 0;
       Cursor cursor = Cursor.START;
@@ -106,6 +113,12 @@ final class StageCommand {
 
     @Override
     public Integer call() throws IOException {
+      try (RunLock lock = RunLock.forFile(out)) { // one writer per output
+        return write();
+      }
+    }
+
+    private Integer write() throws IOException {
       RolloutReader.Batch sampled = Stages.read(in, "sample");
       RunConfig c = Stages.config(sampled);
       Path teacher = init != null ? init : c.init().isEmpty() ? null : Path.of(c.init());
@@ -145,6 +158,12 @@ final class StageCommand {
 
     @Override
     public Integer call() throws IOException {
+      try (RunLock lock = RunLock.forFile(out)) { // one writer per output
+        return write();
+      }
+    }
+
+    private Integer write() throws IOException {
       RolloutReader.Batch scored = Stages.read(in, "score");
       RunConfig c = Stages.config(scored);
       StepStats stats;

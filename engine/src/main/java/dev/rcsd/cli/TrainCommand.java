@@ -2,6 +2,7 @@ package dev.rcsd.cli;
 
 import dev.rcsd.engine.eval.Evaluation;
 import dev.rcsd.engine.rl.RunConfig;
+import dev.rcsd.engine.rl.RunStoppedException;
 import dev.rcsd.engine.rl.StepStats;
 import dev.rcsd.engine.rl.Trainer;
 import java.io.IOException;
@@ -65,7 +66,8 @@ final class TrainCommand implements Callable<Integer> {
     Trainer trainer;
     Trainer.Result r;
     PrintWriter log = spec.commandLine().getOut();
-    try (Progress progress = new Progress(log)) {
+    try (StopSignals signals = StopSignals.install(spec.commandLine().getErr());
+        Progress progress = new Progress(log, signals)) {
       trainer = new Trainer(out, progress, choice.options(), Rcsd.producer());
       if (resume) {
         if (method != null || steps != null || seed != null || config != null || init != null || data != null
@@ -73,12 +75,19 @@ final class TrainCommand implements Callable<Integer> {
           throw new ParameterException(spec.commandLine(), "--resume takes the run's own config.json; give only --out"
               + " (and backend options)");
         }
-        r = trainer.resume();
+        r = run(trainer::resume, signals);
+        if (r == null) {
+          return signals.exitCode();
+        }
       } else {
         if (method == null && config == null) {
           throw new ParameterException(spec.commandLine(), "give --method (or a --config naming one)");
         }
-        r = trainer.start(resolve());
+        RunConfig c = resolve();
+        r = run(() -> trainer.start(c), signals);
+        if (r == null) {
+          return signals.exitCode();
+        }
       }
     }
     log.printf(Locale.ROOT, "%s: %s after %d steps: test accuracy %.3f (initial model %.3f), mean rubric score %.3f"
@@ -87,6 +96,21 @@ final class TrainCommand implements Callable<Integer> {
         r.fin().problems(), r.finTrain().accuracy(), r.initialTrain().accuracy());
     log.flush();
     return 0;
+  }
+
+  /** A training call, or null when a signal stopped it (the message is on stderr). */
+  private Trainer.Result run(TrainingCall call, StopSignals signals) throws IOException {
+    try {
+      return call.run();
+    } catch (RunStoppedException e) {
+      spec.commandLine().getErr().println("rcsd: " + e.getMessage());
+      return null;
+    }
+  }
+
+  @FunctionalInterface
+  interface TrainingCall {
+    Trainer.Result run() throws IOException;
   }
 
   private RunConfig resolve() throws IOException {
@@ -117,10 +141,17 @@ final class TrainCommand implements Callable<Integer> {
   /** The run's phases as progress bars on a terminal, log lines otherwise. */
   static final class Progress implements Trainer.Listener, AutoCloseable {
     private final PrintWriter log;
+    private final StopSignals signals;
     private StepProgress bar;
 
-    Progress(PrintWriter log) {
+    Progress(PrintWriter log, StopSignals signals) {
       this.log = log;
+      this.signals = signals;
+    }
+
+    @Override
+    public boolean stopRequested() {
+      return signals != null && signals.requested();
     }
 
     @Override

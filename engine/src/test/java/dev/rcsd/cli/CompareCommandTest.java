@@ -3,6 +3,7 @@ package dev.rcsd.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rcsd.engine.rl.RunConfig;
 import dev.rcsd.engine.rl.RunDir;
 import dev.rcsd.engine.rl.TinyRuns;
 import java.awt.image.BufferedImage;
@@ -60,6 +61,27 @@ class CompareCommandTest {
         out.toString());
     assertEquals(0, r.code(), r.err());
     assertEquals(before, Files.getLastModifiedTime(finished), "finished runs are not trained again");
+
+    // a variant is an arm of its own: its method and overrides on top of --config
+    Path noClip = tmp.resolve("no-clip.json");
+    Files.writeString(noClip, "{\"method\": \"rcsd\", \"loss\": {\"kl_clip\": 1e9}}");
+    r = CliRun.of("compare", "--methods", "opsd,rcsd", "--variant", "rcsd=" + noClip, "--config", cfg.toString(),
+        "--out", out.toString());
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("variant name 'rcsd' must differ from the methods"), r.err());
+    r = CliRun.of("compare", "--methods", "opsd,rcsd", "--variant", "rcsd-no-clip=" + noClip, "--seeds", "2",
+        "--config", cfg.toString(), "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertEquals(before, Files.getLastModifiedTime(finished));
+    report = Files.readString(out.resolve("report.md"));
+    assertTrue(report.contains("| rcsd-no-clip | 2 | "), report);
+    RunDir variant = new RunDir(out.resolve("runs/rcsd-no-clip/seed-2"));
+    RunConfig c = RunConfig.fromJson(Files.readString(variant.config()));
+    assertEquals("rcsd", c.method());
+    assertEquals(1e9f, c.loss().klClip());
+    assertEquals(2, c.steps(), "--config applies under the variant");
+    assertEquals(2, c.seed());
+    TrainerTestAccess.assertSameInitialModel(out.resolve("init.ckpt"), variant.init());
   }
 
   /** Helpers from the engine's tests. */

@@ -33,6 +33,7 @@ public final class AtomicFile implements AutoCloseable {
   private final FileChannel channel;
   private final OutputStream stream;
   private boolean committed;
+  private long written;
 
   private AtomicFile(Path target) throws IOException {
     this.target = target;
@@ -43,7 +44,13 @@ public final class AtomicFile implements AutoCloseable {
     OutputStream raw = new FilterOutputStream(Channels.newOutputStream(channel)) {
       @Override
       public void write(byte[] b, int off, int len) throws IOException {
-        out.write(b, off, len);
+        try {
+          Faults.check(target, written, len);
+          out.write(b, off, len);
+        } catch (IOException e) {
+          throw writeFailed(target, written + len, e);
+        }
+        written += len;
       }
 
       @Override
@@ -52,6 +59,49 @@ public final class AtomicFile implements AutoCloseable {
       }
     };
     this.stream = new BufferedOutputStream(raw, 1 << 20);
+  }
+
+  /**
+   * The error of a write to {@code target} that failed after {@code needed} bytes of it: it names
+   * the file, and when the file system is full, how much it needed and how much is free.
+   */
+  public static IOException writeFailed(Path target, long needed, IOException cause) {
+    long free = -1;
+    try {
+      free = Files.getFileStore(target.toAbsolutePath().getParent()).getUsableSpace();
+    } catch (IOException | SecurityException ignored) {
+      // the free space is a hint only
+    }
+    String text = String.valueOf(cause.getMessage());
+    boolean full = text.contains("No space left") || text.contains("Disk quota") || free >= 0 && free < needed;
+    return new IOException(target + ": " + (full ? "out of disk space: writing it needed at least " + needed
+        + " bytes, " + (free < 0 ? "an unknown amount" : free + " bytes") + " free (" + text + ")"
+        : "write failed after " + needed + " bytes: " + text) + "; the previous " + target.getFileName()
+        + ", if any, is unchanged", cause);
+  }
+
+  /** Injected write failures, for tests of what a full disk does. */
+  public static final class Faults {
+    private static volatile String name;
+    private static volatile long after;
+
+    private Faults() {}
+
+    /**
+     * Writes of any file called {@code fileName} fail with "No space left on device" once {@code bytes}
+     * of it are written; null turns the fault off.
+     */
+    public static void diskFullWhileWriting(String fileName, long bytes) {
+      after = bytes;
+      name = fileName;
+    }
+
+    static void check(Path target, long written, int len) throws IOException {
+      String n = name;
+      if (n != null && target.getFileName().toString().equals(n) && written + len > after) {
+        throw new IOException("No space left on device (injected)");
+      }
+    }
   }
 
   public static AtomicFile create(Path target) throws IOException {

@@ -1,8 +1,12 @@
 package dev.rcsd.engine.compare;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rcsd.engine.rl.InitialModel;
 import dev.rcsd.engine.rl.RunConfig;
 import dev.rcsd.engine.rl.RunDir;
+import dev.rcsd.engine.rl.RunLock;
 import dev.rcsd.engine.rl.TaskData;
 import dev.rcsd.engine.rl.Trainer;
 import dev.rcsd.kernels.BackendOptions;
@@ -18,11 +22,31 @@ import java.util.Map;
  * Methods against each other on equal terms: one shared initial model (DIR/init.ckpt, the SFT
  * warm-up or a copy of --init), the same steps and rollouts per step for every method, seeds
  * 1..N; each (method, seed) is an ordinary run in DIR/runs/METHOD/seed-S, so an interrupted
- * comparison resumes where it stopped. Writes DIR/report.md and DIR/accuracy.png.
+ * comparison resumes where it stopped. Besides the methods, named variants (a method with overrides
+ * of its own, e.g. an ablation) run as arms of their own in DIR/runs/NAME/seed-S. Writes
+ * DIR/report.md and DIR/accuracy.png.
  */
 public final class Comparison {
-  /** Which runs: {@code overrides} (JSON, may be null) and {@code flags} apply to every method. */
-  public record Plan(List<String> methods, int seeds, String overrides, Map<String, Object> flags) {}
+  /**
+   * Which runs: {@code overrides} (JSON, may be null) and {@code flags} apply to every arm;
+   * {@code variants} maps an arm's name to its own overrides (JSON naming its method), applied on
+   * top of {@code overrides}.
+   */
+  public record Plan(List<String> methods, Map<String, String> variants, int seeds, String overrides,
+      Map<String, Object> flags) {
+    public Plan(List<String> methods, int seeds, String overrides, Map<String, Object> flags) {
+      this(methods, Map.of(), seeds, overrides, flags);
+    }
+
+    /** Arm names in order: the methods, then the variants. */
+    List<String> arms() {
+      List<String> out = new ArrayList<>(methods);
+      out.addAll(variants.keySet());
+      return out;
+    }
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What a comparison reports as it goes. */
   public interface Listener extends Trainer.Listener {
@@ -45,52 +69,101 @@ public final class Comparison {
     return dir.resolve("init.ckpt");
   }
 
-  public RunDir run(String method, long seed) {
-    return new RunDir(dir.resolve("runs").resolve(method).resolve("seed-" + seed));
+  /** The folder of an arm's (a method's or a variant's) run with one seed. */
+  public RunDir run(String arm, long seed) {
+    return new RunDir(dir.resolve("runs").resolve(arm).resolve("seed-" + seed));
   }
 
-  /** Every run's configuration, checked for equal budgets before anything is trained. */
+  /** Every arm's configurations by seed, checked for equal budgets before anything is trained. */
   public Map<String, List<RunConfig>> configs(Plan p) {
-    if (p.methods().isEmpty() || p.seeds() < 1) {
+    if (p.arms().isEmpty() || p.seeds() < 1) {
       throw new IllegalArgumentException("compare needs at least one method and one seed");
     }
     Map<String, List<RunConfig>> out = new LinkedHashMap<>();
-    for (String method : p.methods()) {
+    for (String arm : p.arms()) {
+      String variant = p.variants().get(arm);
+      if (variant != null && (RunConfig.METHODS.contains(arm) || !arm.matches("[A-Za-z0-9._-]+"))) {
+        throw new IllegalArgumentException("variant name '" + arm + "' must differ from the methods and use only"
+            + " letters, digits, '.', '_' and '-'");
+      }
       List<RunConfig> seeds = new ArrayList<>();
       for (long s = 1; s <= p.seeds(); s++) {
         Map<String, Object> flags = new LinkedHashMap<>(p.flags());
         flags.put("seed", s);
         flags.put("init", init().toAbsolutePath().toString());
-        seeds.add(RunConfig.resolve(method, p.overrides(), flags));
+        seeds.add(resolve(p, arm, flags));
       }
-      out.put(method, seeds);
+      out.put(arm, seeds);
     }
-    RunConfig first = out.values().iterator().next().get(0);
-    for (List<RunConfig> cs : out.values()) {
-      RunConfig c = cs.get(0);
+    String firstArm = out.keySet().iterator().next();
+    RunConfig first = out.get(firstArm).get(0);
+    for (Map.Entry<String, List<RunConfig>> e : out.entrySet()) {
+      RunConfig c = e.getValue().get(0);
       if (c.steps() != first.steps() || c.rolloutsPerStep() != first.rolloutsPerStep()) {
-        throw new IllegalArgumentException("unequal budgets: " + first.method() + " samples " + first.steps() + " x "
-            + first.rolloutsPerStep() + " rollouts, " + c.method() + " " + c.steps() + " x " + c.rolloutsPerStep()
+        throw new IllegalArgumentException("unequal budgets: " + firstArm + " samples " + first.steps() + " x "
+            + first.rolloutsPerStep() + " rollouts, " + e.getKey() + " " + c.steps() + " x " + c.rolloutsPerStep()
             + "; set prompts_per_step and samples_per_prompt so that every method samples as many");
       }
     }
     return out;
   }
 
+  /** An arm's configuration: a method's defaults or a variant's, under the plan's overrides and {@code flags}. */
+  private static RunConfig resolve(Plan p, String arm, Map<String, Object> flags) {
+    String variant = p.variants().get(arm);
+    try {
+      return variant == null ? RunConfig.resolve(arm, p.overrides(), flags)
+          : RunConfig.resolve(null, layered(p.overrides(), variant), flags);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(arm + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code top}'s fields over {@code base}'s (objects merged field by field); either may be null. */
+  static String layered(String base, String top) {
+    try {
+      ObjectNode b = base == null || base.isBlank() ? JSON.createObjectNode() : (ObjectNode) JSON.readTree(base);
+      JsonNode t = JSON.readTree(top);
+      if (!t.isObject()) {
+        throw new IllegalArgumentException("a variant's configuration must be a JSON object");
+      }
+      merge(b, (ObjectNode) t);
+      return JSON.writeValueAsString(b);
+    } catch (IOException | ClassCastException e) {
+      throw new IllegalArgumentException("configuration: " + e.getMessage(), e);
+    }
+  }
+
+  private static void merge(ObjectNode base, ObjectNode top) {
+    top.fields().forEachRemaining(e -> {
+      JsonNode b = base.get(e.getKey());
+      if (b != null && b.isObject() && e.getValue().isObject()) {
+        merge((ObjectNode) b, (ObjectNode) e.getValue());
+      } else {
+        base.set(e.getKey(), e.getValue());
+      }
+    });
+  }
+
   /** Trains (or resumes, or skips when finished) every run, then writes the report and the plot. */
   public List<RunSummary> run(Plan p) throws IOException {
     Map<String, List<RunConfig>> configs = configs(p);
-    Files.createDirectories(dir);
+    try (RunLock lock = RunLock.acquire(dir)) {
+      return runLocked(p, configs);
+    }
+  }
+
+  private List<RunSummary> runLocked(Plan p, Map<String, List<RunConfig>> configs) throws IOException {
     // the shared initial model: the user's --init (flag or configuration), else the warm-up
-    RunConfig user = RunConfig.resolve(p.methods().get(0), p.overrides(), p.flags());
+    RunConfig user = resolve(p, p.arms().get(0), p.flags());
     InitialModel.ensure(init(), user, TaskData.load(user), listener, producer);
     List<RunSummary> out = new ArrayList<>();
     int total = configs.values().stream().mapToInt(List::size).sum();
     int index = 0;
-    for (List<RunConfig> seeds : configs.values()) {
-      for (RunConfig c : seeds) {
-        RunDir run = run(c.method(), c.seed());
-        listener.run(c.method(), c.seed(), ++index, total);
+    for (Map.Entry<String, List<RunConfig>> arm : configs.entrySet()) {
+      for (RunConfig c : arm.getValue()) {
+        RunDir run = run(arm.getKey(), c.seed());
+        listener.run(arm.getKey(), c.seed(), ++index, total);
         if (!Files.isRegularFile(run.eval())) {
           Trainer t = new Trainer(run.root(), listener, backendOptions, producer);
           if (run.exists()) {
@@ -99,7 +172,7 @@ public final class Comparison {
             t.start(c);
           }
         }
-        out.add(RunSummary.read(run));
+        out.add(RunSummary.read(run, arm.getKey()));
       }
     }
     ComparisonReport.write(dir.resolve("report.md"), out);

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a finished run measured, read back from its folder: the test-split evaluation of the
+ * What a finished run of one arm of a comparison measured, read back from its folder: the test-split evaluation of the
  * final and initial models (eval.json), and from metrics.jsonl the wall time, the completion
  * tokens sampled and the accuracy curve on the evaluation subset.
  *
@@ -24,7 +24,8 @@ public record RunSummary(String method, long seed, int steps, double accuracy, d
     double initialAccuracy, double initialRubricScore, int testProblems, double trainAccuracy,
     double initialTrainAccuracy, double wallTime, long tokens, List<double[]> curve) {
 
-  public static RunSummary read(RunDir dir) throws IOException {
+  /** A run of {@code arm} (a method, or a named variant of one in a comparison). */
+  public static RunSummary read(RunDir dir, String arm) throws IOException {
     RunConfig c = RunConfig.fromJson(Files.readString(dir.config()));
     JsonNode eval = EvalFile.read(dir.eval());
     double wall = 0;
@@ -43,7 +44,7 @@ public record RunSummary(String method, long seed, int steps, double accuracy, d
       curve.add(new double[] {0, init.get("accuracy").asDouble()});
       curve.add(new double[] {c.steps(), fin.get("accuracy").asDouble()});
     }
-    return new RunSummary(c.method(), c.seed(), c.steps(), fin.get("accuracy").asDouble(),
+    return new RunSummary(arm, c.seed(), c.steps(), fin.get("accuracy").asDouble(),
         fin.path("mean_rubric_score").asDouble(Double.NaN), init.get("accuracy").asDouble(),
         init.path("mean_rubric_score").asDouble(Double.NaN), fin.get("problems").asInt(),
         eval.path("final_train").path("accuracy").asDouble(Double.NaN),

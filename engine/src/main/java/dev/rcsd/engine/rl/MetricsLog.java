@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rcsd.engine.eval.Evaluation;
+import dev.rcsd.io.AtomicFile;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -32,10 +33,12 @@ import java.util.List;
  */
 public final class MetricsLog implements Closeable {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private final Path file;
   private final FileChannel out;
   private final double wallTime;
 
-  private MetricsLog(FileChannel out, double wallTime) {
+  private MetricsLog(Path file, FileChannel out, double wallTime) {
+    this.file = file;
     this.out = out;
     this.wallTime = wallTime;
   }
@@ -44,7 +47,8 @@ public final class MetricsLog implements Closeable {
   public static MetricsLog open(Path file, long step) throws IOException {
     List<JsonNode> kept = new ArrayList<>();
     for (JsonNode line : read(file)) {
-      if (line.path("step").asLong(Long.MAX_VALUE) <= step) {
+      // from step 0 (no checkpoint yet) nothing is kept: the initial evaluation is made again
+      if (step > 0 && line.path("step").asLong(Long.MAX_VALUE) <= step) {
         kept.add(line);
       }
     }
@@ -54,7 +58,7 @@ public final class MetricsLog implements Closeable {
     }
     RunDir.writeString(file, text.toString());
     double wall = kept.isEmpty() ? 0 : kept.get(kept.size() - 1).path("wall_time").asDouble(0);
-    return new MetricsLog(FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND), wall);
+    return new MetricsLog(file, FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND), wall);
   }
 
   /** The complete lines of a log (none when it does not exist). */
@@ -114,8 +118,22 @@ public final class MetricsLog implements Closeable {
     write(o);
   }
 
+  /** Appends one line whole: a failed write (a full disk) is cut back off, so the log holds complete lines only. */
   private void write(ObjectNode o) throws IOException {
-    out.write(ByteBuffer.wrap((JSON.writeValueAsString(o) + "\n").getBytes(StandardCharsets.UTF_8)));
+    ByteBuffer line = ByteBuffer.wrap((JSON.writeValueAsString(o) + "\n").getBytes(StandardCharsets.UTF_8));
+    long before = out.size();
+    try {
+      while (line.hasRemaining()) {
+        out.write(line);
+      }
+    } catch (IOException e) {
+      try {
+        out.truncate(before);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw AtomicFile.writeFailed(file, line.limit(), e);
+    }
   }
 
   /** Forces the lines so far to disk (before a checkpoint that covers them). */

@@ -36,6 +36,11 @@ public final class Trainer {
     default void warmupStep(int step, double loss, double lr, double tokensPerSecond) {}
 
     default void step(StepStats s, Evaluation.Report eval) {}
+
+    /** Whether the run should stop at its next safe point (checked before every step and before evaluating). */
+    default boolean stopRequested() {
+      return false;
+    }
   }
 
   /**
@@ -57,15 +62,16 @@ public final class Trainer {
     this.producer = producer;
   }
 
-  /** Starts a new run in an empty (or absent) folder. */
+  /** Starts a new run in an empty (or absent) folder, holding the folder's lock throughout. */
   public Result start(RunConfig c) throws IOException {
-    if (dir.exists() || Files.isDirectory(dir.checkpoints())) {
-      throw new IllegalArgumentException(dir.root() + " already holds a run: resume it with --resume or choose"
-          + " another --out");
+    try (RunLock lock = RunLock.acquire(dir.root())) {
+      if (dir.exists() || Files.isDirectory(dir.checkpoints())) {
+        throw new IllegalArgumentException(dir.root() + " already holds a run: resume it with --resume or choose"
+            + " another --out");
+      }
+      RunDir.writeString(dir.config(), c.toJson());
+      return run(c);
     }
-    Files.createDirectories(dir.root());
-    RunDir.writeString(dir.config(), c.toJson());
-    return run(c);
   }
 
   /** Continues the run in the folder from its newest complete checkpoint. */
@@ -73,13 +79,15 @@ public final class Trainer {
     if (!dir.exists()) {
       throw new IllegalArgumentException(dir.root() + " holds no run to resume (no config.json)");
     }
-    RunConfig c;
-    try {
-      c = RunConfig.fromJson(Files.readString(dir.config()));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(dir.config() + ": " + e.getMessage(), e);
+    try (RunLock lock = RunLock.acquire(dir.root())) {
+      RunConfig c;
+      try {
+        c = RunConfig.fromJson(Files.readString(dir.config()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(dir.config() + ": " + e.getMessage(), e);
+      }
+      return run(c);
     }
-    return run(c);
   }
 
   private Result run(RunConfig c) throws IOException {
@@ -111,6 +119,13 @@ public final class Trainer {
         listener.phase("training", step, c.steps());
         long saved = step;
         while (step < c.steps()) {
+          if (listener.stopRequested()) {
+            if (saved < step) {
+              metrics.sync();
+              save(policy, opt, c, step, cursor, tokenizerJson);
+            }
+            throw new RunStoppedException(dir.root(), step);
+          }
           long started = System.nanoTime();
           String policyName = "step " + step + " of " + dir.root().getFileName();
           RolloutReader.Batch sampled = Stages.sample(policy, tok, data, c, step, cursor, policyName, producer);
@@ -143,6 +158,9 @@ public final class Trainer {
             saved = step;
           }
         }
+      }
+      if (listener.stopRequested()) {
+        throw new RunStoppedException(dir.root(), step); // the last step is checkpointed; resuming evaluates
       }
       listener.phase("evaluation", 0, 4);
       List<Problem> trainSample = data.train().subList(0, Math.min(data.train().size(), data.test().size()));

@@ -20,7 +20,7 @@ import java.util.Map;
 
 /**
  * Runs small enough for tests: a briefly warmed-up tiny model (made once per JVM), 300 training
- * problems, completions of at most 24 tokens, 4 rollouts per step.
+ * problems, completions of at most 24 tokens (reason-first analyses of 16), 4 rollouts per step.
  */
 public final class TinyRuns {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,6 +58,7 @@ public final class TinyRuns {
     c.put("prompts_per_step", method.equals("grpo") ? 2 : 4);
     c.put("samples_per_prompt", method.equals("grpo") ? 2 : 1);
     c.put("sampling", Map.of("max_new_tokens", 24));
+    c.put("reason_first", Map.of("max_tokens", 16));
     c.put("train_problems", 300);
     c.put("test_problems", 8);
     c.put("eval_problems", 4);
