@@ -179,6 +179,12 @@ class MethodsTest {
         "opsd-released.json")));
     assertEquals("released", o.opsd().mode());
     assertTrue(o.reasonFirst().enabled());
+    try (var files = java.nio.file.Files.list(java.nio.file.Path.of("..", "configs", "ablations"))) {
+      for (java.nio.file.Path f : files.toList()) { // every ablation resolves, and names its method
+        RunConfig a = RunConfig.resolve(null, java.nio.file.Files.readString(f));
+        assertTrue(RunConfig.METHODS.contains(a.method()), f.toString());
+      }
+    }
     // the released OPSD baseline is the released RCSD recipe with the reference teacher
     assertEquals(List.of(c.sampling(), c.loss(), c.reduction(), c.lora(), c.optimizer(), c.teacherTopK(),
         c.reasonFirst()), List.of(o.sampling(), o.loss(), o.reduction(), o.lora(), o.optimizer(), o.teacherTopK(),
