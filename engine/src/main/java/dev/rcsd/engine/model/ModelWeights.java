@@ -86,7 +86,7 @@ public final class ModelWeights {
       throw new FormatException(file, "tensor '" + t.name() + "' has shape " + Arrays.toString(t.shape())
           + ", the model expects " + Arrays.toString(want));
     }
-    target.set(FloatBuffer.wrap(toFloats(file, t, data)));
+    Tensors.assign(target, toFloats(file, t, data));
     missing.remove(t.name());
   }
 

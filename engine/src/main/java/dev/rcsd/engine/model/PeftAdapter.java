@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,7 +107,7 @@ public final class PeftAdapter {
         }
         try (InputStream in = f.open(e)) {
           ByteBuffer data = ByteBuffer.wrap(in.readAllBytes()).order(ByteOrder.LITTLE_ENDIAN);
-          p.getArray().set(FloatBuffer.wrap(ModelWeights.toFloats(weights, e.info(), data)));
+          Tensors.assign(p.getArray(), ModelWeights.toFloats(weights, e.info(), data));
         }
         missing.remove(name);
       }

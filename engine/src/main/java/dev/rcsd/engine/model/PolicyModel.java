@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -62,7 +61,7 @@ public final class PolicyModel implements AutoCloseable {
   public void copyWeightsTo(PolicyModel other) {
     Map<String, Parameter> mine = block.namedParameters();
     for (Map.Entry<String, Parameter> e : other.block.namedParameters().entrySet()) {
-      e.getValue().getArray().set(FloatBuffer.wrap(mine.get(e.getKey()).getArray().toFloatArray()));
+      Tensors.assign(e.getValue().getArray(), mine.get(e.getKey()).getArray().toFloatArray());
     }
   }
 
@@ -79,7 +78,7 @@ public final class PolicyModel implements AutoCloseable {
     adapted.block.namedParameters().forEach((name, p) -> {
       Parameter src = mine.get(name);
       if (src != null) {
-        p.getArray().set(FloatBuffer.wrap(src.getArray().toFloatArray()));
+        Tensors.assign(p.getArray(), src.getArray().toFloatArray());
       }
     });
     return adapted;
@@ -101,7 +100,7 @@ public final class PolicyModel implements AutoCloseable {
         if (a != null && b != null) {
           w = w.add(b.getArray().matMul(a.getArray()).mul(lora.lora().scale()));
         }
-        p.getArray().set(FloatBuffer.wrap(w.toFloatArray()));
+        Tensors.assign(p.getArray(), w.toFloatArray());
       });
     }
     return m;

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import dev.rcsd.engine.model.DecoderModel;
-import java.nio.FloatBuffer;
+import dev.rcsd.engine.model.Tensors;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -79,7 +79,7 @@ public final class AdamW implements AutoCloseable {
       try (NDScope scope = new NDScope()) {
         for (Parameter p : params.values()) {
           NDArray g = p.getArray().getGradient();
-          g.set(FloatBuffer.wrap(new float[(int) g.size()]));
+          Tensors.assign(g, new float[(int) g.size()]);
         }
       }
       throw new NonFiniteException("gradient norm is " + norm);
@@ -136,8 +136,8 @@ public final class AdamW implements AutoCloseable {
         throw new IllegalArgumentException("the optimizer moments of " + name + " have " + m.get(name).length + " and "
             + v.get(name).length + " elements; the parameter has " + size);
       }
-      first.get(name).set(FloatBuffer.wrap(m.get(name)));
-      second.get(name).set(FloatBuffer.wrap(v.get(name)));
+      Tensors.assign(first.get(name), m.get(name));
+      Tensors.assign(second.get(name), v.get(name));
     }
     steps = stepCount;
   }
