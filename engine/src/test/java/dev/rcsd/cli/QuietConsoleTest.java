@@ -19,17 +19,13 @@ class QuietConsoleTest {
     Path cfg = tmp.resolve("run.json");
     Files.writeString(cfg, TinyRuns.config("rcsd", 2, Map.of("checkpoint_every", 1, "eval_every", 1,
         "lora", Map.of("rank", 2))));
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path err = tmp.resolve("stderr.txt");
-    Process p = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-Dai.djl.offline=true", "-Xmx2g",
-        "-cp", System.getProperty("java.class.path"), Rcsd.class.getName(),
-        "train", "--config", cfg.toString(), "--out", tmp.resolve("run").toString())
-        .redirectError(err.toFile()).redirectOutput(tmp.resolve("stdout.txt").toFile()).start();
+    Process p = CliRun.process(tmp.resolve("stdout.txt"), err, "train", "--config", cfg.toString(), "--out",
+        tmp.resolve("run").toString());
     assertEquals(0, p.waitFor(), Files.readString(err));
-    p = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-Dai.djl.offline=true", "-Xmx2g",
-        "-cp", System.getProperty("java.class.path"), Rcsd.class.getName(),
-        "train", "--out", tmp.resolve("run").toString(), "--resume") // loads a checkpoint and its optimizer moments
-        .redirectError(tmp.resolve("stderr2.txt").toFile()).redirectOutput(tmp.resolve("stdout2.txt").toFile()).start();
+    // --resume loads a checkpoint and its optimizer moments
+    p = CliRun.process(tmp.resolve("stdout2.txt"), tmp.resolve("stderr2.txt"), "train", "--out",
+        tmp.resolve("run").toString(), "--resume");
     assertEquals(0, p.waitFor());
     for (Path f : new Path[] {err, tmp.resolve("stderr2.txt")}) {
       String text = Files.readString(f);

@@ -49,11 +49,7 @@ class RunFolderSafetyTest {
   }
 
   static Process train(Path cfg, Path out, Path log) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-Dai.djl.offline=true", "-Xmx2g",
-        "-cp", System.getProperty("java.class.path"), Rcsd.class.getName(),
-        "train", "--config", cfg.toString(), "--out", out.toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return CliRun.process(log, null, "train", "--config", cfg.toString(), "--out", out.toString());
   }
 
   /** Waits until the run's metrics hold {@code lines} lines (or the process ended). */

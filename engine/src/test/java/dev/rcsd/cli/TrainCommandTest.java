@@ -34,11 +34,8 @@ class TrainCommandTest {
     assertEquals(0, w.code(), w.err());
 
     Path cut = tmp.resolve("cut");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-Dai.djl.offline=true", "-Xmx2g",
-        "-cp", System.getProperty("java.class.path"), Rcsd.class.getName(),
-        "train", "--config", cfg.toString(), "--out", cut.toString())
-        .redirectErrorStream(true).redirectOutput(tmp.resolve("killed.log").toFile()).start();
+    Process p = CliRun.process(tmp.resolve("killed.log"), null, "train", "--config", cfg.toString(), "--out",
+        cut.toString());
     SplittableRandom rnd = new SplittableRandom(System.nanoTime());
     int lines = 1 + rnd.nextInt(4);
     Path metrics = new RunDir(cut).metrics();

@@ -1,8 +1,5 @@
 package dev.rcsd.engine.compare;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rcsd.engine.rl.InitialModel;
 import dev.rcsd.engine.rl.RunConfig;
 import dev.rcsd.engine.rl.RunDir;
@@ -46,7 +43,6 @@ public final class Comparison {
     }
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What a comparison reports as it goes. */
   public interface Listener extends Trainer.Listener {
@@ -113,36 +109,10 @@ public final class Comparison {
     String variant = p.variants().get(arm);
     try {
       return variant == null ? RunConfig.resolve(arm, p.overrides(), flags)
-          : RunConfig.resolve(null, layered(p.overrides(), variant), flags);
+          : RunConfig.resolve(null, java.util.Arrays.asList(p.overrides(), variant), flags);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(arm + ": " + e.getMessage(), e);
     }
-  }
-
-  /** {@code top}'s fields over {@code base}'s (objects merged field by field); either may be null. */
-  static String layered(String base, String top) {
-    try {
-      ObjectNode b = base == null || base.isBlank() ? JSON.createObjectNode() : (ObjectNode) JSON.readTree(base);
-      JsonNode t = JSON.readTree(top);
-      if (!t.isObject()) {
-        throw new IllegalArgumentException("a variant's configuration must be a JSON object");
-      }
-      merge(b, (ObjectNode) t);
-      return JSON.writeValueAsString(b);
-    } catch (IOException | ClassCastException e) {
-      throw new IllegalArgumentException("configuration: " + e.getMessage(), e);
-    }
-  }
-
-  private static void merge(ObjectNode base, ObjectNode top) {
-    top.fields().forEachRemaining(e -> {
-      JsonNode b = base.get(e.getKey());
-      if (b != null && b.isObject() && e.getValue().isObject()) {
-        merge((ObjectNode) b, (ObjectNode) e.getValue());
-      } else {
-        base.set(e.getKey(), e.getValue());
-      }
-    });
   }
 
   /** Trains (or resumes, or skips when finished) every run, then writes the report and the plot. */

@@ -221,14 +221,34 @@ public record RunConfig(
    * {@code json}, then by {@code flags} (top-level fields such as steps, seed, init).
    */
   public static RunConfig resolve(String method, String json, Map<String, ?> flags) {
+    return resolve(method, java.util.Arrays.asList(json), flags);
+  }
+
+  /**
+   * As {@link #resolve(String, String, Map)} with several JSON files applied in order (null or
+   * blank ones skipped); without a method flag the last layer that names one decides.
+   */
+  public static RunConfig resolve(String method, List<String> layers, Map<String, ?> flags) {
     try {
-      ObjectNode base = (ObjectNode) JSON.valueToTree(defaults(method == null ? methodOf(json) : method));
-      if (json != null && !json.isBlank()) {
+      List<ObjectNode> overrides = new java.util.ArrayList<>();
+      String named = null;
+      for (String json : layers) {
+        if (json == null || json.isBlank()) {
+          continue;
+        }
         JsonNode override = JSON.readTree(json);
         if (!override.isObject()) {
           throw new IllegalArgumentException("a configuration must be a JSON object");
         }
-        merge(base, (ObjectNode) override);
+        overrides.add((ObjectNode) override);
+        named = override.has("method") ? override.get("method").asText() : named;
+      }
+      if (method == null && named == null) {
+        throw new IllegalArgumentException("no method given (--method or \"method\" in the configuration)");
+      }
+      ObjectNode base = (ObjectNode) JSON.valueToTree(defaults(method == null ? named : method));
+      for (ObjectNode override : overrides) {
+        merge(base, override);
       }
       if (method != null) {
         base.put("method", method);
@@ -238,14 +258,6 @@ public record RunConfig(
     } catch (IOException e) {
       throw invalid(e);
     }
-  }
-
-  private static String methodOf(String json) throws IOException {
-    JsonNode n = json == null ? null : JSON.readTree(json).get("method");
-    if (n == null) {
-      throw new IllegalArgumentException("no method given (--method or \"method\" in the configuration)");
-    }
-    return n.asText();
   }
 
   private static void merge(ObjectNode base, ObjectNode override) {
