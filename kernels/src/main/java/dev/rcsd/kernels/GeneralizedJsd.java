@@ -31,4 +31,18 @@ public interface GeneralizedJsd {
    * @return loss_jsd
    */
   double compute(LossBatch batch, LossParams params, float[] studentLogprobs, float[] jsd, float[] grad);
+
+  /**
+   * {@link #compute} on a block of rows ({@link LossBatch.Builder#block}): the per-row outputs span
+   * the whole batch ([N], [K, N]), {@code grad} is the block's [rows, V]; the returned loss is the
+   * block's share of the batch's.
+   */
+  default double computeBlock(LossBatch block, LossParams params, float[] studentLogprobs, float[] jsd,
+      float[] grad) {
+    BlockOutputs out = new BlockOutputs(block);
+    double loss = compute(block, params, out.local("student_logprobs", studentLogprobs, 1),
+        out.local("jsd", jsd, block.contexts()), grad);
+    out.place();
+    return loss;
+  }
 }

@@ -25,6 +25,18 @@ public interface GrpoLoss {
    */
   double compute(LossBatch batch, LossParams params, float[] studentLogprobs, float[] grad);
 
+  /**
+   * {@link #compute} on a block of rows ({@link LossBatch.Builder#block}): {@code studentLogprobs}
+   * spans the whole batch ([N]), {@code grad} is the block's [rows, V]; the returned loss is the
+   * block's share of the batch's.
+   */
+  default double computeBlock(LossBatch block, LossParams params, float[] studentLogprobs, float[] grad) {
+    BlockOutputs out = new BlockOutputs(block);
+    double loss = compute(block, params, out.local("student_logprobs", studentLogprobs, 1), grad);
+    out.place();
+    return loss;
+  }
+
   /** l of one token with student log-prob s, old and ref log-probs and advantage A. */
   static double tokenLoss(double s, double old, double ref, double adv, LossParams p) {
     double rho = Math.exp(s - old);

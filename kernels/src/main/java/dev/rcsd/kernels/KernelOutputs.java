@@ -44,6 +44,33 @@ public final class KernelOutputs {
     return o;
   }
 
+  /**
+   * Runs every kernel of {@code backend} one block of {@code blockRows} rows at a time (the last
+   * block may be shorter), as a chunked update does: per-row outputs land in the batch's arrays,
+   * gradients block by block, and the losses are the sums of the blocks'.
+   */
+  public static KernelOutputs inBlocks(KernelBackend backend, LossBatch batch, LossParams p, int blockRows) {
+    KernelOutputs o = allocate(batch);
+    int v = batch.vocab();
+    for (int from = 0; from < batch.rows(); from += blockRows) {
+      int to = Math.min(batch.rows(), from + blockRows);
+      LossBatch b = batch.rows(from, to);
+      float[] g = new float[(to - from) * v];
+      backend.tokenLogProbs().computeBlock(b, p.temperature(), o.studentLogprobs, o.studentEntropy,
+          o.teacherLogprobs);
+      o.losses[LossKernel.JSD.ordinal()] += backend.generalizedJsd().computeBlock(b, p, null, o.jsd, g);
+      System.arraycopy(g, 0, o.gradJsd, from * v, g.length);
+      o.losses[LossKernel.TOPK.ordinal()] += backend.topKDistillation().computeBlock(b, p, null, o.topkKl, g);
+      System.arraycopy(g, 0, o.gradTopk, from * v, g.length);
+      o.losses[LossKernel.RUBRIC_ADVANTAGE.ordinal()] +=
+          backend.rubricAdvantage().computeBlock(b, p, null, o.advantages, g);
+      System.arraycopy(g, 0, o.gradPg, from * v, g.length);
+      o.losses[LossKernel.GRPO.ordinal()] += backend.grpoLoss().computeBlock(b, p, null, g);
+      System.arraycopy(g, 0, o.gradGrpo, from * v, g.length);
+    }
+    return o;
+  }
+
   /** Runs one kernel into these buffers; returns its loss (0 for the log-prob kernel). */
   public double run(LossKernel kernel, KernelBackend backend, LossBatch b, LossParams p) {
     double loss = switch (kernel) {

@@ -20,6 +20,7 @@ public final class LossBatch {
   public static final String OLD_LOGPROBS = "old_logprobs";
   public static final String REF_LOGPROBS = "ref_logprobs";
   public static final String SEQ_ADVANTAGES = "seq_advantages";
+  public static final String BLOCK = "block";
 
   private final int rows;
   private final int vocab;
@@ -32,10 +33,18 @@ public final class LossBatch {
   private final float[] refLogprobs; // [N]
   private final float[] seqAdvantages; // [N]
   private final double maskSum;
+  private final int firstRow;
+  private final int batchRows;
 
   private LossBatch(Builder b) {
     rows = b.rows;
     vocab = b.vocab;
+    firstRow = b.firstRow;
+    batchRows = b.batchRows < 0 ? rows : b.batchRows;
+    if (firstRow < 0 || (long) firstRow + rows > batchRows) {
+      throw new InvalidInputException(BLOCK,
+          "rows [" + firstRow + ", " + ((long) firstRow + rows) + ") lie outside the batch's " + batchRows);
+    }
     if (rows < 0 || vocab < 1 || (long) rows * vocab > Integer.MAX_VALUE - 8) {
       throw new InvalidInputException(STUDENT_LOGITS,
           "shape [" + rows + ", " + vocab + "] is empty or exceeds one Java array");
@@ -62,7 +71,14 @@ public final class LossBatch {
       }
       m += mask[n];
     }
-    maskSum = m;
+    if (Double.isNaN(b.batchMaskSum)) {
+      maskSum = m;
+    } else if (!(b.batchMaskSum >= m * (1 - 1e-6)) || Double.isInfinite(b.batchMaskSum)) {
+      throw new InvalidInputException(BLOCK, "the batch's mask sum " + b.batchMaskSum
+          + " is not finite or is below this block's own (" + m + ")");
+    } else {
+      maskSum = b.batchMaskSum;
+    }
     teacherLogits = b.teacherLogits;
     if (teacherLogits != null) {
       for (int k = 0; k < teacherLogits.length; k++) {
@@ -115,9 +131,53 @@ public final class LossBatch {
     return teacherLogits == null ? 0 : teacherLogits.length;
   }
 
-  /** M = sum of the mask. */
+  /**
+   * M = sum of the mask: of this batch, or for a block of a larger batch that batch's, which every
+   * kernel divides by so that the losses and gradients of a batch's blocks are its own.
+   */
   public double maskSum() {
     return maskSum;
+  }
+
+  /** The first of this batch's rows in the batch it is a block of (0 for a whole batch). */
+  public int firstRow() {
+    return firstRow;
+  }
+
+  /** The rows of the batch this one is a block of (N for a whole batch). */
+  public int batchRows() {
+    return batchRows;
+  }
+
+  /** Whether this batch is a block of a larger one. */
+  public boolean isBlock() {
+    return firstRow != 0 || batchRows != rows;
+  }
+
+  /**
+   * Rows [from, to) as a block of this batch: copies of their slices, this batch's mask sum, and
+   * the row offset {@code from}.
+   */
+  public LossBatch rows(int from, int to) {
+    if (from < 0 || to > rows || from > to) {
+      throw new IllegalArgumentException("rows [" + from + ", " + to + ") of a batch of " + rows);
+    }
+    float[][] teachers = null;
+    if (teacherLogits != null) {
+      teachers = new float[teacherLogits.length][];
+      for (int k = 0; k < teachers.length; k++) {
+        teachers[k] = Arrays.copyOfRange(teacherLogits[k], from * vocab, to * vocab);
+      }
+    }
+    return builder(to - from, vocab).block(firstRow + from, batchRows, maskSum)
+        .studentLogits(Arrays.copyOfRange(studentLogits, from * vocab, to * vocab)).teacherLogits(teachers)
+        .tokens(Arrays.copyOfRange(tokens, from, to)).mask(Arrays.copyOfRange(mask, from, to))
+        .criterionWeights(criterionWeights).oldLogprobs(slice(oldLogprobs, from, to))
+        .refLogprobs(slice(refLogprobs, from, to)).seqAdvantages(slice(seqAdvantages, from, to)).build();
+  }
+
+  private static float[] slice(float[] a, int from, int to) {
+    return a == null ? null : Arrays.copyOfRange(a, from, to);
   }
 
   /** [N, V] */
@@ -229,7 +289,8 @@ public final class LossBatch {
 
   @Override
   public String toString() {
-    return "LossBatch[N=" + rows + ", V=" + vocab + ", K=" + contexts() + ", M=" + maskSum + "]";
+    String block = isBlock() ? ", rows " + firstRow + ".." + (firstRow + rows) + " of " + batchRows : "";
+    return "LossBatch[N=" + rows + ", V=" + vocab + ", K=" + contexts() + ", M=" + maskSum + block + "]";
   }
 
   /** Collects the arrays; {@link #build()} checks their shapes. */
@@ -244,6 +305,9 @@ public final class LossBatch {
     private float[] oldLogprobs;
     private float[] refLogprobs;
     private float[] seqAdvantages;
+    private int firstRow;
+    private int batchRows = -1;
+    private double batchMaskSum = Double.NaN;
 
     private Builder(int rows, int vocab) {
       this.rows = rows;
@@ -295,6 +359,18 @@ public final class LossBatch {
     /** [N] */
     public Builder seqAdvantages(float[] a) {
       seqAdvantages = a;
+      return this;
+    }
+
+    /**
+     * Makes this batch rows [firstRow, firstRow + N) of a batch of {@code batchRows} rows whose mask
+     * sums to {@code batchMaskSum}: the kernels then normalise by that sum, so the losses and
+     * gradients of the blocks of a batch add up to the batch's (one kernel call per chunk of rows).
+     */
+    public Builder block(int firstRow, int batchRows, double batchMaskSum) {
+      this.firstRow = firstRow;
+      this.batchRows = batchRows;
+      this.batchMaskSum = batchMaskSum;
       return this;
     }
 

@@ -21,6 +21,20 @@ public interface RubricAdvantage {
    */
   double compute(LossBatch batch, LossParams params, float[] studentLogprobs, float[] advantages, float[] grad);
 
+  /**
+   * {@link #compute} on a block of rows ({@link LossBatch.Builder#block}): the per-row outputs span
+   * the whole batch ([N]), {@code grad} is the block's [rows, V]; the returned loss is the block's
+   * share of the batch's.
+   */
+  default double computeBlock(LossBatch block, LossParams params, float[] studentLogprobs, float[] advantages,
+      float[] grad) {
+    BlockOutputs out = new BlockOutputs(block);
+    double loss = compute(block, params, out.local("student_logprobs", studentLogprobs, 1),
+        out.local("advantages", advantages, 1), grad);
+    out.place();
+    return loss;
+  }
+
   /** One criterion's share of an advantage: w clip(t - s, -a, a). */
   static double weightedLogRatio(double weight, double t, double s, double clip) {
     return weight * Math.max(-clip, Math.min(clip, t - s));

@@ -19,4 +19,17 @@ public interface TokenLogProbs {
    */
   void compute(LossBatch batch, float temperature, float[] studentLogprobs, float[] studentEntropy,
       float[] teacherLogprobs);
+
+  /**
+   * {@link #compute} on a block of rows ({@link LossBatch.Builder#block}): the outputs span the
+   * whole batch ([N] and [K, N] with N = {@link LossBatch#batchRows()}); the block's rows are written.
+   */
+  default void computeBlock(LossBatch block, float temperature, float[] studentLogprobs, float[] studentEntropy,
+      float[] teacherLogprobs) {
+    BlockOutputs out = new BlockOutputs(block);
+    compute(block, temperature, out.local("student_logprobs", studentLogprobs, 1),
+        out.local("student_entropy", studentEntropy, 1),
+        out.local("teacher_logprobs", teacherLogprobs, block.contexts()));
+    out.place();
+  }
 }

@@ -29,4 +29,18 @@ public interface TopKDistillation {
    * @return loss_topk
    */
   double compute(LossBatch batch, LossParams params, float[] studentLogprobs, float[] topkKl, float[] grad);
+
+  /**
+   * {@link #compute} on a block of rows ({@link LossBatch.Builder#block}): the per-row outputs span
+   * the whole batch ([N], [K, N]), {@code grad} is the block's [rows, V]; the returned loss is the
+   * block's share of the batch's.
+   */
+  default double computeBlock(LossBatch block, LossParams params, float[] studentLogprobs, float[] topkKl,
+      float[] grad) {
+    BlockOutputs out = new BlockOutputs(block);
+    double loss = compute(block, params, out.local("student_logprobs", studentLogprobs, 1),
+        out.local("topk_kl", topkKl, block.contexts()), grad);
+    out.place();
+    return loss;
+  }
 }

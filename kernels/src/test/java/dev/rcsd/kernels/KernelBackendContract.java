@@ -278,6 +278,20 @@ public abstract class KernelBackendContract {
     }
   }
 
+  /**
+   * A batch computed in blocks of rows (one call per block, as the chunked update runs) gives the
+   * whole batch's per-row outputs, gradients and losses: blocks of 1 row, of 3 (a short last one),
+   * and of all rows.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void blocksOfRowsAddUpToTheBatch(Case c) {
+    KernelOutputs whole = KernelOutputs.of(backend, c.batch(), c.params());
+    for (int rows : new int[] {1, 3, c.batch().rows()}) {
+      assertMatchesReference(whole, KernelOutputs.inBlocks(backend, c.batch(), c.params(), rows));
+    }
+  }
+
   /** Buffers and state from one call must not leak into the next, whatever the shapes. */
   @Test
   void repeatedCallsAreIndependent() {

@@ -24,6 +24,21 @@ class LossBatchTest {
   }
 
   @Test
+  void aBlockNormalisesByItsBatchAndStaysInsideIt() {
+    LossBatch b = valid().block(4, 10, 6.5).build();
+    assertTrue(b.isBlock());
+    assertEquals(4, b.firstRow());
+    assertEquals(10, b.batchRows());
+    assertEquals(6.5, b.maskSum());
+    LossBatch second = b.rows(1, 2);
+    assertEquals(5, second.firstRow());
+    assertEquals(6.5, second.maskSum());
+    assertEquals("block", refused(valid().block(9, 10, 6.5)).array());
+    assertEquals("block", refused(valid().block(0, 2, 0.5)).array()); // below the block's own sum, 1
+    assertEquals("block", refused(valid().block(0, 2, Double.POSITIVE_INFINITY)).array());
+  }
+
+  @Test
   void namesTheArrayWithTheWrongShape() {
     assertEquals("student_logits", refused(valid().studentLogits(new float[5])).array());
     assertEquals("teacher_logits[0]", refused(valid().teacherLogits(new float[7])).array());
