@@ -113,6 +113,15 @@ public final class DecoderModel extends AbstractBlock {
    * @return logits [B, T, V]
    */
   public NDArray logits(NDArray tokens, NDArray positions, NDArray bias, KvCache cache) {
+    return Ops.linear(hidden(tokens, positions, bias, cache), head(), null);
+  }
+
+  /**
+   * The final-norm hidden states, the input of the head: {@code logits = hidden . head()^T}.
+   *
+   * @return [B, T, H]
+   */
+  public NDArray hidden(NDArray tokens, NDArray positions, NDArray bias, KvCache cache) {
     Shape s = tokens.getShape();
     // torch.embedding: its backward adds each row's gradients in one thread, in order; indexing's
     // backward (index_put_ with accumulate) adds them with atomics and is not reproducible
@@ -125,8 +134,12 @@ public final class DecoderModel extends AbstractBlock {
     if (cache != null) {
       cache.advance((int) s.get(1));
     }
-    x = Ops.rmsNorm(x, norm.getArray(), config.rmsNormEps());
-    return Ops.linear(x, (lmHead == null ? embed : lmHead).getArray(), null);
+    return Ops.rmsNorm(x, norm.getArray(), config.rmsNormEps());
+  }
+
+  /** The head's weight [V, H]: lm_head, or the token embedding when tied. */
+  public NDArray head() {
+    return (lmHead == null ? embed : lmHead).getArray();
   }
 
   /** An empty cache for {@code batch} sequences of up to {@code capacity} positions. */

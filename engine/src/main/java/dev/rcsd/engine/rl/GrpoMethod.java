@@ -28,12 +28,17 @@ final class GrpoMethod implements Method {
   }
 
   @Override
-  public double loss(KernelBackend kernels, UpdateRows rows, RunConfig c, float[] grad, StepStats.Builder stats) {
+  public boolean hasTeacher() {
+    return false;
+  }
+
+  @Override
+  public double loss(KernelBackend kernels, UpdateRows rows, UpdateRows.Block block, RunConfig c, float[] grad) {
     String aggregation = c.grpo().aggregation();
     float[] mask = rows.mask(aggregation);
     // the ratio compares log-probs at the sampling temperature
     LossParams p = c.loss().withTemperature(c.sampling().temperature());
-    double loss = kernels.grpoLoss().compute(rows.batch(mask, null, null), p, null, grad);
+    double loss = kernels.grpoLoss().computeBlock(block.batch(mask, null, null), p, null, grad);
     if (aggregation.equals("dr_grpo")) {
       double scale = (double) rows.rows / ((double) rows.rollouts.size() * c.sampling().maxNewTokens());
       for (int i = 0; i < grad.length; i++) {

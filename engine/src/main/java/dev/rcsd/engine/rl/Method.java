@@ -16,10 +16,16 @@ public interface Method {
   List<String> teacherContexts(Problem p);
 
   /**
-   * Fills {@code grad} [N, V] with d loss / d student logits for the step's rows and returns the
-   * loss; adds what it measured to {@code stats}.
+   * Fills {@code grad} [block rows, V] with d loss / d student logits at one block of the step's
+   * rows and returns the block's share of the loss: the loss of the step is the sum over its
+   * blocks, whatever their size. Writes each row's teacher divergence to {@code rows.divergence}.
    */
-  double loss(KernelBackend kernels, UpdateRows rows, RunConfig c, float[] grad, StepStats.Builder stats);
+  double loss(KernelBackend kernels, UpdateRows rows, UpdateRows.Block block, RunConfig c, float[] grad);
+
+  /** Whether the method has a teacher (and so a teacher divergence to report). */
+  default boolean hasTeacher() {
+    return true;
+  }
 
   static Method of(String name) {
     return switch (name) {

@@ -2,7 +2,6 @@ package dev.rcsd.engine.rl;
 
 import dev.rcsd.engine.task.Problem;
 import dev.rcsd.kernels.KernelBackend;
-import dev.rcsd.kernels.LossBatch;
 import java.util.Arrays;
 import java.util.List;
 
@@ -32,37 +31,30 @@ final class OpsdMethod implements Method {
   }
 
   @Override
-  public double loss(KernelBackend kernels, UpdateRows rows, RunConfig c, float[] grad, StepStats.Builder stats) {
-    float[] teacher = rows.teacher(0);
-    float[] per = new float[rows.rows];
+  public double loss(KernelBackend kernels, UpdateRows rows, UpdateRows.Block block, RunConfig c, float[] grad) {
+    float[] teacher = block.teacher(0);
     float[] mask = rows.mask(c.reduction());
-    double loss;
-    switch (c.opsd().mode()) {
+    float[] out = rows.divergence;
+    return switch (c.opsd().mode()) {
       case "token" -> {
-        loss = kernels.rubricAdvantage().compute(rows.batch(mask, new float[][] {teacher}, new float[] {1f}),
-            c.loss(), null, per, grad);
-        stats.teacherDivergence = -mean(per);
+        double loss = kernels.rubricAdvantage().computeBlock(block.batch(mask, new float[][] {teacher},
+            new float[] {1f}), c.loss(), null, out, grad);
+        for (int n = block.from; n < block.to; n++) {
+          out[n] = -out[n]; // the advantage is minus the divergence
+        }
+        yield loss;
       }
-      case "released" -> {
-        loss = kernels.topKDistillation().compute(rows.batch(mask, new float[][] {teacher}, null), c.loss(),
-            null, per, grad);
-        stats.teacherDivergence = mean(per);
-      }
+      case "released" -> kernels.topKDistillation().computeBlock(block.batch(mask, new float[][] {teacher}, null),
+          c.loss(), null, out, grad);
       case "topk" -> {
-        float[] student = rows.student.clone();
-        restrictToTeacherTopK(student, teacher, rows.rows, rows.vocab, c.opsd().topK());
-        LossBatch b = LossBatch.builder(rows.rows, rows.vocab).studentLogits(student).teacherLogits(teacher)
-            .tokens(rows.tokens).mask(mask).build();
-        loss = kernels.generalizedJsd().compute(b, c.loss(), null, per, grad);
-        stats.teacherDivergence = mean(per);
+        float[] student = block.student.clone();
+        restrictToTeacherTopK(student, teacher, block.size(), rows.vocab, c.opsd().topK());
+        yield kernels.generalizedJsd().computeBlock(block.batch(block.from, block.to, student, mask,
+            new float[][] {teacher}, null), c.loss(), null, out, grad);
       }
-      default -> {
-        loss = kernels.generalizedJsd().compute(rows.batch(mask, new float[][] {teacher}, null), c.loss(), null,
-            per, grad);
-        stats.teacherDivergence = mean(per);
-      }
-    }
-    return loss;
+      default -> kernels.generalizedJsd().computeBlock(block.batch(mask, new float[][] {teacher}, null), c.loss(),
+          null, out, grad);
+    };
   }
 
   /** Keeps each row's k largest teacher entries in both rows; the rest become -inf (padding). */
@@ -83,13 +75,5 @@ final class OpsdMethod implements Method {
         }
       }
     }
-  }
-
-  static double mean(float[] a) {
-    double s = 0;
-    for (float x : a) {
-      s += x;
-    }
-    return a.length == 0 ? Double.NaN : s / a.length;
   }
 }

@@ -30,14 +30,14 @@ final class RcsdCriteriaMethod implements Method {
   }
 
   @Override
-  public double loss(KernelBackend kernels, UpdateRows rows, RunConfig c, float[] grad, StepStats.Builder stats) {
+  public double loss(KernelBackend kernels, UpdateRows rows, UpdateRows.Block block, RunConfig c, float[] grad) {
     double loss = 0;
-    double signal = 0;
-    int vocab = rows.vocab;
-    for (int r = 0; r < rows.rollouts.size(); r++) {
-      int from = rows.start[r];
-      int length = rows.start[r + 1] - from;
-      if (length == 0) {
+    float[] ones = rows.ones(); // every token weighs 1 / N: each rollout's token mean weighed by its tokens
+    // one call per rollout (rubrics differ between problems) on its rows inside the block
+    for (int r = rows.rollout(block.from); r < rows.rollouts.size() && rows.start[r] < block.to; r++) {
+      int a = Math.max(block.from, rows.start[r]);
+      int b = Math.min(block.to, rows.start[r + 1]);
+      if (a >= b) {
         continue;
       }
       int contexts = rows.rollouts.get(r).getTeachersCount();
@@ -45,32 +45,23 @@ final class RcsdCriteriaMethod implements Method {
       float[] weights = new float[contexts];
       double total = 0;
       for (int k = 0; k < contexts; k++) {
-        teachers[k] = rows.teacherOf(r, k);
+        teachers[k] = block.teacher(a, b, k);
         weights[k] = Math.abs(rows.rollouts.get(r).getRubric().getCriteria(k).getWeight());
         total += weights[k];
       }
       for (int k = 0; k < contexts; k++) {
         weights[k] /= (float) total;
       }
-      float[] mask = new float[length];
-      java.util.Arrays.fill(mask, 1f);
-      LossBatch b = LossBatch.builder(length, vocab).studentLogits(rows.studentOf(r)).teacherLogits(teachers)
-          .tokens(java.util.Arrays.copyOfRange(rows.tokens, from, from + length)).mask(mask).criterionWeights(weights)
-          .build();
-      float[] part = new float[length * vocab];
-      float[] adv = new float[length];
-      double share = (double) length / rows.rows; // rollout losses are token means: weigh by their tokens
-      loss += share * kernels.rubricAdvantage().compute(b, c.loss(), null, adv, part);
-      for (int i = 0; i < part.length; i++) {
-        grad[from * vocab + i] = (float) (share * part[i]);
-      }
-      for (float a : adv) {
-        signal += a;
-      }
+      float[] part = new float[(b - a) * rows.vocab];
+      loss += kernels.rubricAdvantage().computeBlock(block.batch(a, b, block.student(a, b), ones, teachers, weights),
+          c.loss(), null, rows.divergence, part);
+      System.arraycopy(part, 0, grad, (a - block.from) * rows.vocab, part.length);
     }
-    stats.teacherDivergence = -signal / Math.max(1, rows.rows);
+    for (int n = block.from; n < block.to; n++) {
+      rows.divergence[n] = -rows.divergence[n]; // the advantage is minus the divergence
+    }
     if (c.criteria().outcomeMix() != 0) {
-      loss += outcome(kernels, rows, c, grad);
+      loss += outcome(kernels, rows, block, c, grad);
     }
     return loss;
   }
@@ -79,18 +70,22 @@ final class RcsdCriteriaMethod implements Method {
    * Adds mix * (-mean(A s)) with A the group outcome advantage: GRPO's kernel at ratio 1 (old = the
    * current log-probs), whose gradient is exactly that.
    */
-  private static double outcome(KernelBackend kernels, UpdateRows rows, RunConfig c, float[] grad) {
+  private static double outcome(KernelBackend kernels, UpdateRows rows, UpdateRows.Block block, RunConfig c,
+      float[] grad) {
+    float[] ones = rows.ones();
     float[] s = new float[rows.rows];
-    LossBatch plain = rows.batch(rows.ones(), null, null);
-    kernels.tokenLogProbs().compute(plain, c.loss().temperature(), s, null, null);
-    float[] adv = rows.advantages.clone();
+    kernels.tokenLogProbs().computeBlock(block.batch(ones, null, null), c.loss().temperature(), s, null, null);
+    float[] current = java.util.Arrays.copyOfRange(s, block.from, block.to);
+    float[] adv = java.util.Arrays.copyOfRange(rows.advantages, block.from, block.to);
     for (int n = 0; n < adv.length; n++) {
       adv[n] *= (float) c.criteria().outcomeMix();
     }
-    LossBatch b = LossBatch.builder(rows.rows, rows.vocab).studentLogits(rows.student).tokens(rows.tokens)
-        .mask(rows.ones()).oldLogprobs(s).refLogprobs(s).seqAdvantages(adv).build();
+    LossBatch b = LossBatch.builder(block.size(), rows.vocab).block(block.from, rows.rows, rows.rows)
+        .studentLogits(block.student).tokens(java.util.Arrays.copyOfRange(rows.tokens, block.from, block.to))
+        .mask(java.util.Arrays.copyOfRange(ones, block.from, block.to)).oldLogprobs(current).refLogprobs(current)
+        .seqAdvantages(adv).build();
     float[] extra = new float[grad.length];
-    double loss = kernels.grpoLoss().compute(b, c.loss().withKlCoef(0f), null, extra);
+    double loss = kernels.grpoLoss().computeBlock(b, c.loss().withKlCoef(0f), null, extra);
     for (int i = 0; i < grad.length; i++) {
       grad[i] += extra[i];
     }

@@ -22,11 +22,8 @@ final class RcsdMethod implements Method {
   }
 
   @Override
-  public double loss(KernelBackend kernels, UpdateRows rows, RunConfig c, float[] grad, StepStats.Builder stats) {
-    float[] per = new float[rows.rows];
-    double loss = kernels.topKDistillation().compute(rows.batch(rows.mask(c.reduction()), new float[][] {rows.teacher(0)}, null),
-        c.loss(), null, per, grad);
-    stats.teacherDivergence = OpsdMethod.mean(per);
-    return loss;
+  public double loss(KernelBackend kernels, UpdateRows rows, UpdateRows.Block block, RunConfig c, float[] grad) {
+    return kernels.topKDistillation().computeBlock(block.batch(rows.mask(c.reduction()),
+        new float[][] {block.teacher(0)}, null), c.loss(), null, rows.divergence, grad);
   }
 }

@@ -46,6 +46,8 @@ import java.util.Map;
  * @param lora LoRA adapters to train instead of every weight (rank 0: full fine-tuning); the
  *     frozen base is then both the teacher and the KL reference, as it always is
  * @param reasonFirst the released RCSD's reason-first teacher for the rubric and reference contexts
+ * @param update how the update stage computes the loss: in chunks of rows (the default) or on
+ *     every position's logits at once
  */
 public record RunConfig(
     String method,
@@ -74,7 +76,8 @@ public record RunConfig(
     int testProblems,
     String reduction,
     LoraSettings lora,
-    ReasonFirst reasonFirst) {
+    ReasonFirst reasonFirst,
+    Update update) {
 
   public static final List<String> METHODS = List.of("grpo", "opsd", "rcsd", "rcsd-criteria");
   public static final String TOKEN_MEAN = "token-mean";
@@ -140,6 +143,44 @@ public record RunConfig(
     }
   }
 
+  /**
+   * The update stage's loss path.
+   *
+   * @param path {@code chunked} (logits of a chunk of completion rows at a time, from the hidden
+   *     states: never [tokens, vocabulary]) or {@code full-logits} (every position's logits at once,
+   *     the path before chunking, kept to compare against)
+   * @param chunkRows completion rows per chunk; 0 derives them from {@code logitsBudgetMb}
+   * @param logitsBudgetMb what one chunk's [rows, V] float arrays may take together, in MiB
+   */
+  public record Update(String path, int chunkRows, int logitsBudgetMb) {
+    public static final String CHUNKED = "chunked";
+    public static final String FULL_LOGITS = "full-logits";
+    public static final Update DEFAULTS = new Update(CHUNKED, 0, 512);
+    /**
+     * [rows, V] float arrays a chunk holds at once, besides one per teacher context: the logits in
+     * PyTorch and in Java, the gradient in Java and in PyTorch, and a method's working copy.
+     */
+    static final int ARRAYS_PER_ROW = 5;
+
+    public Update {
+      if (!path.equals(CHUNKED) && !path.equals(FULL_LOGITS)) {
+        throw new IllegalArgumentException("update.path '" + path + "' is not " + CHUNKED + " or " + FULL_LOGITS);
+      }
+      if (chunkRows < 0 || logitsBudgetMb < 1) {
+        throw new IllegalArgumentException("update.chunk_rows >= 0 and update.logits_budget_mb >= 1");
+      }
+    }
+
+    /** Rows per chunk for a vocabulary of {@code vocab} and {@code contexts} teacher contexts. */
+    public int chunkRows(int vocab, int contexts) {
+      if (chunkRows > 0) {
+        return chunkRows;
+      }
+      long perRow = (long) vocab * Float.BYTES * (ARRAYS_PER_ROW + contexts);
+      return (int) Math.max(1, Math.min(Integer.MAX_VALUE, ((long) logitsBudgetMb << 20) / perRow));
+    }
+  }
+
   public record Optimizer(double learningRate, int warmupSteps, String decay, double minRatio, double weightDecay,
       double maxGradNorm) {}
 
@@ -154,6 +195,9 @@ public record RunConfig(
     }
     if (reasonFirst == null) { // nor reason-first teachers
       reasonFirst = ReasonFirst.OFF;
+    }
+    if (update == null) { // nor chunked updates
+      update = Update.DEFAULTS;
     }
     if (reduction == null) { // nor a reduction
       reduction = TOKEN_MEAN;
@@ -208,7 +252,7 @@ public record RunConfig(
         new Grpo(true, "token-mean"), new Opsd("full", 20), new Criteria(0.0), "correct", rcsd ? 20 : 0,
         new Optimizer(5e-5, 5, "constant", 1.0, 0.0, 1.0), "simd", 20, 20, 200, "", Warmup.DEFAULTS,
         PromptTemplates.DEFAULTS, "", 1, 40_000, 400, rcsd ? SEQ_MEAN_TOKEN_MEAN : TOKEN_MEAN, LoraSettings.OFF,
-        new ReasonFirst(rcsd, ReasonFirst.OFF.maxTokens()));
+        new ReasonFirst(rcsd, ReasonFirst.OFF.maxTokens()), Update.DEFAULTS);
   }
 
   /** The defaults of {@code method} overridden by the fields present in {@code json}. */

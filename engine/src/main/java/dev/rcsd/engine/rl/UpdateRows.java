@@ -7,27 +7,30 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The completion positions of a step's rollouts as kernel rows: the student's logits there (from
- * the update stage's forward pass), the sampled tokens, their sampling and reference log-probs,
- * and each rollout's group advantage. Teacher rows are rebuilt from the rollouts' stored top-k:
- * the stored log-probs where kept, -inf elsewhere (exact when every token was kept).
+ * The completion positions of a step's rollouts as kernel rows: the sampled tokens, their
+ * sampling and reference log-probs, and each rollout's group advantage. The student's logits
+ * come one {@link Block} of rows at a time (the update never holds all of them), and teacher rows
+ * are rebuilt for a block from the rollouts' stored top-k: the stored log-probs where kept, -inf
+ * elsewhere (exact when every token was kept).
  */
 public final class UpdateRows {
   final List<Rollout> rollouts;
   final int vocab;
   final int rows;
-  final float[] student; // [N, V]
   final int[] tokens; // [N]
   final float[] old; // [N]
   final float[] reference; // [N]
   final float[] advantages; // [N], the group advantage of each row's rollout
   final int[] rollout; // [N], which rollout a row belongs to
   final int[] start; // [R + 1], first row of each rollout
+  /** [N] what a method reports per row as its teacher divergence (filled block by block). */
+  final float[] divergence;
+  /** [N] the student's log-probs at the sampling temperature (filled block by block). */
+  final float[] studentLogprobs;
 
-  UpdateRows(List<Rollout> rollouts, int vocab, float[] student, float[] rolloutAdvantages) {
+  UpdateRows(List<Rollout> rollouts, int vocab, float[] rolloutAdvantages) {
     this.rollouts = rollouts;
     this.vocab = vocab;
-    this.student = student;
     start = new int[rollouts.size() + 1];
     for (int r = 0; r < rollouts.size(); r++) {
       start[r + 1] = start[r] + rollouts.get(r).getCompletionTokensCount();
@@ -38,6 +41,8 @@ public final class UpdateRows {
     reference = new float[rows];
     advantages = new float[rows];
     rollout = new int[rows];
+    divergence = new float[rows];
+    studentLogprobs = new float[rows];
     for (int r = 0; r < rollouts.size(); r++) {
       Rollout x = rollouts.get(r);
       for (int i = 0; i < x.getCompletionTokensCount(); i++) {
@@ -51,43 +56,95 @@ public final class UpdateRows {
     }
   }
 
-  /** Teacher context {@code k}'s rows over every rollout, [N, V]. */
-  float[] teacher(int k) {
-    float[] out = new float[rows * vocab];
-    Arrays.fill(out, Float.NEGATIVE_INFINITY);
-    for (int r = 0; r < rollouts.size(); r++) {
-      fill(rollouts.get(r).getTeachers(k), out, start[r]);
+  /** The most teacher contexts any rollout was scored under. */
+  int maxContexts() {
+    return rollouts.stream().mapToInt(Rollout::getTeachersCount).max().orElse(0);
+  }
+
+  /** Rows [from, to) with the student's logits there, [to - from, V]. */
+  Block block(int from, int to, float[] student) {
+    return new Block(from, to, student);
+  }
+
+  /** A chunk of rows with the student's logits at them. */
+  final class Block {
+    final int from;
+    final int to;
+    final float[] student; // [to - from, V]
+
+    private Block(int from, int to, float[] student) {
+      if (student.length != (to - from) * vocab) {
+        throw new IllegalArgumentException(student.length + " student logits for rows " + from + ".." + to);
+      }
+      this.from = from;
+      this.to = to;
+      this.student = student;
     }
-    return out;
+
+    int size() {
+      return to - from;
+    }
+
+    /** Teacher context {@code k}'s rows of every rollout in the block, [to - from, V]. */
+    float[] teacher(int k) {
+      return teacher(from, to, k);
+    }
+
+    /** Teacher context {@code k}'s rows [a, b) (inside the block; of rollouts scored under k), [b - a, V]. */
+    float[] teacher(int a, int b, int k) {
+      float[] out = new float[(b - a) * vocab];
+      Arrays.fill(out, Float.NEGATIVE_INFINITY);
+      for (int r = rollout(a); r < rollouts.size() && start[r] < b; r++) {
+        int first = Math.max(a, start[r]);
+        int last = Math.min(b, start[r + 1]);
+        fill(rollouts.get(r).getTeachers(k), first - start[r], last - start[r], out, first - a);
+      }
+      return out;
+    }
+
+    /** The student's logits at rows [a, b) of the block. */
+    float[] student(int a, int b) {
+      return a == from && b == to ? student : Arrays.copyOfRange(student, (a - from) * vocab, (b - from) * vocab);
+    }
+
+    /**
+     * A kernel batch over the block's rows as rows of the whole step (normalised by the sum of
+     * {@code mask} [N] over every row) with the given teachers [K][rows, V] and weights.
+     */
+    LossBatch batch(float[] mask, float[][] teachers, float[] weights) {
+      return batch(from, to, student, mask, teachers, weights);
+    }
+
+    /** As {@link #batch(float[], float[][], float[])} with other student logits for the block's rows. */
+    LossBatch batch(int a, int b, float[] studentRows, float[] mask, float[][] teachers, float[] weights) {
+      return LossBatch.builder(b - a, vocab).block(a, rows, sum(mask)).studentLogits(studentRows)
+          .teacherLogits(teachers).tokens(Arrays.copyOfRange(tokens, a, b)).mask(Arrays.copyOfRange(mask, a, b))
+          .criterionWeights(weights).oldLogprobs(Arrays.copyOfRange(old, a, b))
+          .refLogprobs(Arrays.copyOfRange(reference, a, b)).seqAdvantages(Arrays.copyOfRange(advantages, a, b))
+          .build();
+    }
   }
 
-  /** Rows of rollout {@code r} only: its student rows and teacher context {@code k}'s rows. */
-  float[] studentOf(int r) {
-    return Arrays.copyOfRange(student, start[r] * vocab, start[r + 1] * vocab);
+  /** The rollout that row {@code n} belongs to. */
+  int rollout(int n) {
+    int r = Arrays.binarySearch(start, n);
+    if (r < 0) {
+      return -r - 2;
+    }
+    while (r + 1 < start.length && start[r + 1] == n) { // skip empty rollouts
+      r++;
+    }
+    return r;
   }
 
-  float[] teacherOf(int r, int k) {
-    float[] out = new float[(start[r + 1] - start[r]) * vocab];
-    Arrays.fill(out, Float.NEGATIVE_INFINITY);
-    fill(rollouts.get(r).getTeachers(k), out, 0);
-    return out;
-  }
-
-  private void fill(TeacherScores t, float[] out, int firstRow) {
+  private void fill(TeacherScores t, int firstPos, int endPos, float[] out, int firstRow) {
     int k = t.getTopK();
-    int length = t.getTokenLogprobsCount();
-    for (int pos = 0; pos < length; pos++) {
-      int base = (firstRow + pos) * vocab;
+    for (int pos = firstPos; pos < endPos; pos++) {
+      int base = (firstRow + pos - firstPos) * vocab;
       for (int j = 0; j < k; j++) {
         out[base + t.getTopIds(pos * k + j)] = t.getTopLogprobs(pos * k + j);
       }
     }
-  }
-
-  /** A kernel batch over all rows with the given mask weights (and teachers, when asked). */
-  LossBatch batch(float[] mask, float[][] teachers, float[] weights) {
-    return LossBatch.builder(rows, vocab).studentLogits(student).teacherLogits(teachers).tokens(tokens).mask(mask)
-        .criterionWeights(weights).oldLogprobs(old).refLogprobs(reference).seqAdvantages(advantages).build();
   }
 
   /**
@@ -109,5 +166,17 @@ public final class UpdateRows {
     float[] m = new float[rows];
     Arrays.fill(m, 1f);
     return m;
+  }
+
+  static double sum(float[] a) {
+    double s = 0;
+    for (float x : a) {
+      s += x;
+    }
+    return s;
+  }
+
+  static double mean(float[] a) {
+    return a.length == 0 ? Double.NaN : sum(a) / a.length;
   }
 }

@@ -2,6 +2,7 @@ package dev.rcsd.engine.rl;
 
 import dev.rcsd.engine.model.PolicyModel;
 import dev.rcsd.engine.train.AdamW;
+import dev.rcsd.engine.train.FusedLinearLoss;
 import dev.rcsd.engine.train.GradientInjection;
 import dev.rcsd.engine.train.TokenBatch;
 import dev.rcsd.io.proto.Rollout;
@@ -12,44 +13,79 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Stage 3: the student's forward pass with autograd over prompt + completion, the method's loss
- * and d loss / d logits from the kernel library on the completion rows, back-propagation of that
- * gradient, and one optimizer step.
+ * Stage 3: the student's forward pass with autograd over prompt + completion up to the final
+ * norm, then chunk by chunk of the completion rows: the chunk's logits from the hidden states,
+ * the method's loss and d loss / d logits from the kernel library, and its gradients of the
+ * hidden states and the head ({@link FusedLinearLoss}); back-propagation; one optimizer step.
  *
  * <pre>
- *   rollouts --TokenBatch--> policy(logits [B,T,V]) --rows--> kernel(loss, grad [N,V]) --scatter--> backward --> AdamW
+ *   rollouts --TokenBatch--> policy(h [B,T,H]) --chunk of rows--> logits [n,V] --kernel--> G [n,V] --> dh, dW
+ *                                                                      ... next chunk ...       --> backward --> AdamW
  * </pre>
+ *
+ * With {@code update.path = full-logits} the forward pass returns every position's logits
+ * [B, T, V] instead and the loss runs on all rows at once ({@link GradientInjection}): the path
+ * before chunking, kept to compare against.
  */
 public final class UpdateStage {
   private UpdateStage() {}
 
   public static void run(PolicyModel policy, AdamW opt, KernelBackend kernels, List<Rollout> scored, Method method,
       RunConfig c, double lr, StepStats.Builder stats) {
+    backward(policy, kernels, scored, method, c, stats);
+    stats.learningRate = lr;
+    stats.gradNorm = opt.step(lr);
+  }
+
+  /** The loss and its gradients on the policy's parameters (accumulated), without the optimizer step. */
+  static void backward(PolicyModel policy, KernelBackend kernels, List<Rollout> scored, Method method, RunConfig c,
+      StepStats.Builder stats) {
     int vocab = policy.config().vocabSize();
-    float[] advantages = advantages(scored, c.grpo().scaleRewards());
     List<TokenBatch.Sequence> seqs = new ArrayList<>();
     for (Rollout r : scored) {
       seqs.add(new TokenBatch.Sequence(r.getPromptTokensList().stream().mapToInt(Integer::intValue).toArray(),
           r.getCompletionTokensList().stream().mapToInt(Integer::intValue).toArray()));
     }
     TokenBatch b = TokenBatch.of(seqs);
-    stats.loss = GradientInjection.backward(policy, b.tokens, b.positions, b.valid, (logits, grad) -> {
-      int[] at = rowPositions(seqs, b.width);
-      float[] student = new float[at.length * vocab];
-      for (int n = 0; n < at.length; n++) {
-        System.arraycopy(logits, at[n] * vocab, student, n * vocab, vocab);
-      }
-      UpdateRows rows = new UpdateRows(scored, vocab, student, advantages);
-      float[] rowGrad = new float[student.length];
-      double loss = method.loss(kernels, rows, c, rowGrad, stats);
-      stats.kl = klToReference(kernels, rows, c);
-      for (int n = 0; n < at.length; n++) {
-        System.arraycopy(rowGrad, n * vocab, grad, at[n] * vocab, vocab);
-      }
+    int[] at = rowPositions(seqs, b.width);
+    UpdateRows rows = new UpdateRows(scored, vocab, advantages(scored, c.grpo().scaleRewards()));
+    FusedLinearLoss.ChunkLoss chunkLoss = (from, to, logits, grad) -> {
+      UpdateRows.Block block = rows.block(from, to, logits);
+      double loss = method.loss(kernels, rows, block, c, grad);
+      kernels.tokenLogProbs().computeBlock(block.batch(rows.ones(), null, null), c.sampling().temperature(),
+          rows.studentLogprobs, null, null);
       return loss;
-    });
-    stats.learningRate = lr;
-    stats.gradNorm = opt.step(lr);
+    };
+    if (c.update().path().equals(RunConfig.Update.FULL_LOGITS)) {
+      stats.loss = GradientInjection.backward(policy, b.tokens, b.positions, b.valid, (logits, grad) -> {
+        float[] student = new float[at.length * vocab];
+        for (int n = 0; n < at.length; n++) {
+          System.arraycopy(logits, at[n] * vocab, student, n * vocab, vocab);
+        }
+        float[] rowGrad = new float[student.length];
+        double loss = chunkLoss.apply(0, at.length, student, rowGrad);
+        for (int n = 0; n < at.length; n++) {
+          System.arraycopy(rowGrad, n * vocab, grad, at[n] * vocab, vocab);
+        }
+        return loss;
+      });
+    } else {
+      stats.loss = FusedLinearLoss.backward(policy, b, at, c.update().chunkRows(vocab, rows.maxContexts()),
+          chunkLoss);
+    }
+    stats.kl = klToReference(rows);
+    if (method.hasTeacher()) {
+      stats.teacherDivergence = UpdateRows.mean(rows.divergence);
+    }
+  }
+
+  /**
+   * The method's loss over all of {@code rows} as one block, with the student's logits
+   * {@code student} [N, V]; fills {@code grad} [N, V].
+   */
+  static double wholeLoss(Method method, KernelBackend kernels, UpdateRows rows, float[] student, RunConfig c,
+      float[] grad) {
+    return method.loss(kernels, rows, rows.block(0, rows.rows, student), c, grad);
   }
 
   /** Flat positions (row * width + column) of the positions that predict each completion token. */
@@ -87,12 +123,10 @@ public final class UpdateStage {
   }
 
   /** Mean k3 estimate of KL(policy || initial model) per completion token, at the sampling temperature. */
-  static double klToReference(KernelBackend kernels, UpdateRows rows, RunConfig c) {
-    float[] s = new float[rows.rows];
-    kernels.tokenLogProbs().compute(rows.batch(rows.ones(), null, null), c.sampling().temperature(), s, null, null);
+  static double klToReference(UpdateRows rows) {
     double kl = 0;
     for (int n = 0; n < rows.rows; n++) {
-      double d = rows.reference[n] - s[n];
+      double d = rows.reference[n] - rows.studentLogprobs[n];
       kl += Math.exp(d) - d - 1;
     }
     return rows.rows == 0 ? 0 : kl / rows.rows;

@@ -1,0 +1,117 @@
+package dev.rcsd.engine.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.rcsd.engine.model.AttentionMask;
+import dev.rcsd.engine.model.PolicyModel;
+import java.nio.ByteOrder;
+
+/**
+ * Back-propagation of a loss over the logits of some positions without ever holding the logits
+ * of all of them (Liger's fused-linear losses). With h the final-norm hidden states [B T, H] and W
+ * the head [V, H], chunk by chunk of the loss rows:
+ *
+ * <pre>
+ *   logits_c = h_c W^T                 [n, V]   outside autograd, freed after the chunk
+ *   loss_c, G_c = the kernel's         G_c = d loss / d logits_c
+ *   dh_c = G_c W                       [n, H]
+ *   dW  += G_c^T h_c                   [V, H]
+ * </pre>
+ *
+ * then the surrogate {@code sum(h * stopgrad(dh)) + sum(W * stopgrad(dW))} is back-propagated:
+ * its gradient is the loss's with respect to every parameter (through h, and directly on W, which
+ * is the token embedding when the head is tied). Peak memory is one chunk's logits and gradient
+ * (twice: PyTorch's and Java's) plus dW and dh, instead of [B T, V] twice.
+ */
+public final class FusedLinearLoss {
+  /** The loss of a chunk of rows and its gradient. */
+  @FunctionalInterface
+  public interface ChunkLoss {
+    /**
+     * @param from first loss row of the chunk
+     * @param to one past its last
+     * @param logits [to - from, V] the chunk's logits
+     * @param grad out [to - from, V]: d loss / d logits (the whole loss's, at these rows)
+     * @return the chunk's share of the loss
+     */
+    double apply(int from, int to, float[] logits, float[] grad);
+  }
+
+  private FusedLinearLoss() {}
+
+  /**
+   * Runs the model on a batch with autograd up to its final norm, computes the loss chunk by chunk
+   * over the positions {@code at}, and back-propagates it into the parameters' gradients.
+   *
+   * @param at the flat positions (row * width + column) whose logits the loss reads, in loss-row order
+   * @param chunkRows loss rows per chunk (at least 1)
+   * @return the loss, the sum of the chunks'
+   * @throws NonFiniteException when the loss or a gradient entry is NaN or infinite
+   */
+  public static double backward(PolicyModel model, TokenBatch b, int[] at, int chunkRows, ChunkLoss loss) {
+    if (chunkRows < 1) {
+      throw new IllegalArgumentException("chunk rows " + chunkRows + " < 1");
+    }
+    int vocab = model.config().vocabSize();
+    int hiddenSize = model.config().hiddenSize();
+    NDManager nd = model.manager();
+    try (NDScope scope = new NDScope();
+        GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      NDArray h = model.block().hidden(nd.create(b.tokens, new Shape(b.rows, b.width)),
+          nd.create(b.positions, new Shape(b.rows, b.width)), AttentionMask.causal(nd, b.valid, 0, b.width), null)
+          .reshape(b.rows * (long) b.width, hiddenSize);
+      NDArray w = model.block().head();
+      NDArray frozenW = w.stopGradient();
+      NDArray frozenH = h.stopGradient();
+      boolean headTrains = w.hasGradient();
+      NDArray dW = headTrains ? nd.zeros(w.getShape()) : null;
+      float[] dh = new float[b.rows * b.width * hiddenSize];
+      float[] logits = new float[Math.min(chunkRows, at.length) * vocab];
+      float[] grad = new float[logits.length];
+      double value = 0;
+      for (int from = 0; from < at.length; from += chunkRows) {
+        int to = Math.min(at.length, from + chunkRows);
+        int n = to - from;
+        if (n * vocab != logits.length) { // the last, shorter chunk
+          logits = new float[n * vocab];
+          grad = new float[n * vocab];
+        }
+        try (NDScope chunk = new NDScope()) {
+          long[] rows = new long[n];
+          for (int i = 0; i < n; i++) {
+            rows[i] = at[from + i];
+          }
+          NDArray hc = frozenH.get(nd.create(rows));
+          hc.matMul(frozenW.transpose()).toByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer().get(logits);
+          value += loss.apply(from, to, logits, grad);
+          for (float g : grad) {
+            if (!Float.isFinite(g)) {
+              throw new NonFiniteException("d loss / d logits holds " + g + " in rows " + from + ".." + to);
+            }
+          }
+          NDArray gc2 = nd.create(grad, new Shape(n, vocab));
+          float[] dhc = gc2.matMul(frozenW).toFloatArray();
+          for (int i = 0; i < n; i++) {
+            System.arraycopy(dhc, i * hiddenSize, dh, at[from + i] * hiddenSize, hiddenSize);
+          }
+          if (headTrains) {
+            dW.addi(gc2.transpose().matMul(hc));
+          }
+        }
+      }
+      if (!Double.isFinite(value)) {
+        throw new NonFiniteException("loss is " + value);
+      }
+      NDArray surrogate = h.mul(nd.create(dh, h.getShape())).sum();
+      if (headTrains) {
+        surrogate = surrogate.add(w.mul(dW).sum());
+      }
+      gc.backward(surrogate);
+      return value;
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package dev.rcsd.engine.rl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.training.ParameterStore;
+import dev.rcsd.engine.model.Lora;
+import dev.rcsd.engine.model.ModelConfig;
+import dev.rcsd.engine.model.PolicyModel;
+import dev.rcsd.io.proto.Rollout;
+import dev.rcsd.kernels.BackendOptions;
+import dev.rcsd.kernels.Backends;
+import dev.rcsd.kernels.KernelBackend;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The chunked update (logits of a chunk of rows at a time from the hidden states, gradients of the
+ * hidden states and the head) against the full-logits path it replaced: the same loss, statistics
+ * and parameter gradients for every method and mode, tied and untied heads, LoRA, and chunks of 1,
+ * 7 and all rows.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ChunkedUpdateTest {
+  static final int V = MethodsTest.V;
+  KernelBackend kernels;
+
+  @BeforeAll
+  void open() {
+    kernels = Backends.open("simd", BackendOptions.DEFAULTS);
+  }
+
+  @AfterAll
+  void close() {
+    kernels.close();
+  }
+
+  static Stream<Arguments> cases() {
+    List<Arguments> out = new ArrayList<>();
+    List<Map<String, Object>> variants = List.of(
+        Map.of("method", "grpo"),
+        Map.of("method", "grpo", "grpo", Map.of("aggregation", "dr_grpo"), "loss", Map.of("kl_coef", 0.1)),
+        Map.of("method", "opsd"),
+        Map.of("method", "opsd", "opsd", Map.of("mode", "topk", "top_k", 7)),
+        Map.of("method", "opsd", "opsd", Map.of("mode", "token")),
+        Map.of("method", "opsd", "opsd", Map.of("mode", "released")),
+        Map.of("method", "rcsd"),
+        Map.of("method", "rcsd-criteria", "criteria", Map.of("outcome_mix", 0.5)));
+    for (Map<String, Object> v : variants) {
+      for (boolean tied : new boolean[] {true, false}) {
+        out.add(Arguments.of(v, tied, false));
+      }
+    }
+    out.add(Arguments.of(Map.of("method", "rcsd"), true, true));
+    return out.stream();
+  }
+
+  @ParameterizedTest(name = "{0} tied={1} lora={2}")
+  @MethodSource("cases")
+  void chunkedEqualsTheFullLogitsPath(Map<String, Object> variant, boolean tied, boolean lora) {
+    String method = (String) variant.get("method");
+    List<Rollout> rollouts = rollouts(method);
+    Step full = step(variant, Map.of("path", "full-logits"), tied, lora, rollouts);
+    int rows = rollouts.stream().mapToInt(Rollout::getCompletionTokensCount).sum();
+    for (int chunk : new int[] {1, 7, rows}) {
+      Step chunked = step(variant, Map.of("path", "chunked", "chunk_rows", chunk), tied, lora, rollouts);
+      String at = variant + " chunk " + chunk + ": ";
+      assertEquals(full.stats.loss, chunked.stats.loss, 1e-6 * Math.max(1, Math.abs(full.stats.loss)), at + "loss");
+      assertEquals(full.stats.kl, chunked.stats.kl, 1e-6 * Math.max(1, Math.abs(full.stats.kl)), at + "kl");
+      assertEquals(full.stats.teacherDivergence, chunked.stats.teacherDivergence, 1e-6, at + "divergence");
+      assertEquals(full.grads.keySet(), chunked.grads.keySet());
+      for (var e : full.grads.entrySet()) {
+        float[] want = e.getValue();
+        float[] got = chunked.grads.get(e.getKey());
+        double scale = 0;
+        for (float x : want) {
+          scale = Math.max(scale, Math.abs(x));
+        }
+        assertTrue(scale > 0 || e.getKey().contains("lora_A"), at + e.getKey() + " has no gradient at all");
+        for (int i = 0; i < want.length; i++) {
+          assertEquals(want[i], got[i], 2e-5 * scale + 1e-9, at + e.getKey() + "[" + i + "]");
+        }
+      }
+    }
+  }
+
+  record Step(StepStats.Builder stats, Map<String, float[]> grads) {}
+
+  Step step(Map<String, Object> variant, Map<String, Object> update, boolean tied, boolean lora,
+      List<Rollout> rollouts) {
+    Map<String, Object> json = new LinkedHashMap<>(variant);
+    json.put("update", update);
+    json.put("init", "unused");
+    if (lora) {
+      json.put("lora", Map.of("rank", 2, "alpha", 4));
+    }
+    RunConfig c;
+    try {
+      c = RunConfig.resolve(null, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(json));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    ModelConfig config = new ModelConfig("qwen3", V, 16, 32, 2, 2, 1, 8, 10000.0, 1e-6, tied, false, true, 64, 1, 2);
+    try (PolicyModel base = PolicyModel.random(config, 11);
+        PolicyModel m = lora ? base.withAdapters(new Lora(2, 4, List.of("q_proj", "v_proj")), 12) : base.copy()) {
+      if (lora) { // B starts at 0: give the adapters weights so that every gradient flows
+        for (var p : m.block().trainableParameters().values()) {
+          p.getArray().addi(m.manager().randomNormal(0, 0.1f, p.getArray().getShape(),
+              p.getArray().getDataType()));
+        }
+      }
+      StepStats.Builder stats = new StepStats.Builder();
+      UpdateStage.backward(m, kernels, rollouts, Method.of(c.method()), c, stats);
+      Map<String, float[]> grads = new LinkedHashMap<>();
+      m.block().trainableParameters().forEach((name, p) -> grads.put(name, p.getArray().getGradient().toFloatArray()));
+      return new Step(stats, grads);
+    }
+  }
+
+  /** Rollouts of unequal prompts and completions (one empty), with teachers as the method needs. */
+  static List<Rollout> rollouts(String method) {
+    SplittableRandom rnd = new SplittableRandom(21);
+    int[] lengths = {5, 9, 0, 4, 6};
+    int contexts = method.equals("grpo") ? 0 : 1;
+    List<Rollout> out = new ArrayList<>();
+    for (int r = 0; r < lengths.length; r++) {
+      Rollout x = method.equals("rcsd-criteria")
+          ? MethodsTest.rollout(rnd, r / 2, r % 2, lengths[r], 3, 12, 3, 1, -2)
+          : MethodsTest.rollout(rnd, r / 2, r % 2, lengths[r], contexts, r % 2 == 0 ? V : 20);
+      Rollout.Builder b = x.toBuilder();
+      for (int i = 0; i < r; i++) {
+        b.addPromptTokens(2 + rnd.nextInt(V - 2));
+      }
+      for (int i = 0; i < lengths[r]; i++) {
+        b.addReferenceLogprobs((float) -rnd.nextDouble(3));
+      }
+      out.add(b.build());
+    }
+    return out;
+  }
+}
