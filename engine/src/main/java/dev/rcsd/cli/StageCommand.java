@@ -7,6 +7,7 @@ import dev.rcsd.engine.rl.RunLock;
 import dev.rcsd.engine.rl.Stages;
 import dev.rcsd.engine.rl.StepStats;
 import dev.rcsd.engine.rl.TaskData;
+import dev.rcsd.engine.rl.TeacherHead;
 import dev.rcsd.engine.rl.Trainer;
 import dev.rcsd.engine.rl.TrainingCheckpoint;
 import dev.rcsd.engine.task.ModelTokenizer;
@@ -129,7 +130,7 @@ final class StageCommand {
       TaskData data = TaskData.load(c);
       RolloutReader.Batch scored;
       try (TaskTokenizer tok = ModelTokenizer.of(teacher); PolicyModel m = PolicyModel.load(teacher)) {
-        scored = Stages.score(sampled, data.byId(), m, tok, Rcsd.producer());
+        scored = Stages.score(sampled, data.byId(), m, TeacherHead.of(m), tok, Rcsd.producer());
       }
       Stages.write(out, scored);
       double reward = scored.rollouts().stream().mapToDouble(r -> r.getReward()).average().orElse(Double.NaN);
@@ -154,6 +155,11 @@ final class StageCommand {
     @Option(names = "--out", required = true, paramLabel = "NEXT.ckpt")
     Path out;
 
+    @Option(names = "--init", paramLabel = "CKPT",
+        description = "The run's initial model, whose frozen head turns teachers' stored hidden states into logits"
+            + " (needed when the batch's teachers kept hidden states; default: the run's init from the batch).")
+    Path init;
+
     @Mixin BackendChoice choice;
 
     @Override
@@ -173,7 +179,18 @@ final class StageCommand {
         if (isTrainingCheckpoint(policy)) {
           TrainingCheckpoint.load(policy, m, opt); // the optimizer's moments and step; otherwise a fresh AdamW
         }
-        stats = Stages.update(scored, m, opt, kernels, 0);
+        if (scored.header().getTeacherHead().isEmpty()) {
+          stats = Stages.update(scored, m, opt, kernels, null, 0);
+        } else {
+          Path frozen = init != null ? init : c.init().isEmpty() ? null : Path.of(c.init());
+          if (frozen == null) {
+            throw new IllegalArgumentException(in + ": its teachers kept hidden states and the run was warmed up by"
+                + " SFT: give its initial model with --init (RUN_DIR/checkpoints/init.ckpt)");
+          }
+          try (PolicyModel initial = PolicyModel.load(frozen)) {
+            stats = Stages.update(scored, m, opt, kernels, TeacherHead.of(initial), 0);
+          }
+        }
         TrainingCheckpoint.save(out, m, opt, new TrainingCheckpoint.State(stats.step(), c.method(), c,
             Stages.cursorAfter(scored)), ModelTokenizer.json(policy), Rcsd.producer());
       }

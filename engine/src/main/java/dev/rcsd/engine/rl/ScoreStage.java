@@ -63,22 +63,38 @@ public final class ScoreStage {
         teacherContexts.add(ctx);
       }
     }
-    List<float[]> ref = FrozenPass.logprobs(initial, refPrefixes, completions, c.sampling().temperature());
-    for (int i = 0; i < out.size(); i++) {
-      int[] comp = completions.get(i);
-      for (int t = 0; t < comp.length; t++) {
-        out.get(i).addReferenceLogprobs(ref.get(i)[t * vocab + comp[t]]);
-      }
+    int chunk = c.update().chunkRows(vocab, 0);
+    FrozenPass.forEachRow(initial, refPrefixes, completions, c.sampling().temperature(), chunk,
+        (seq, pos, logprobs, at, hidden, hiddenAt) ->
+            out.get(seq).addReferenceLogprobs(logprobs[at + completions.get(seq)[pos]]));
+    boolean whole = wholeDistribution(c, vocab);
+    List<TeacherScores.Builder> scores = new ArrayList<>();
+    for (String ctx : teacherContexts) {
+      TeacherScores.Builder t = TeacherScores.newBuilder().setContext(ctx);
+      scores.add(whole ? t.setHiddenSize(initial.config().hiddenSize()) : t.setTopK(Math.min(c.teacherTopK(), vocab)));
     }
-    List<float[]> teachers = FrozenPass.logprobs(initial, teacherPrefixes, teacherCompletions, 1f);
-    int k = c.teacherTopK() <= 0 ? vocab : Math.min(c.teacherTopK(), vocab);
+    TopK top = whole ? null : new TopK(Math.min(c.teacherTopK(), vocab));
+    FrozenPass.forEachRow(initial, teacherPrefixes, teacherCompletions, 1f, chunk,
+        (seq, pos, logprobs, at, hidden, hiddenAt) -> {
+          TeacherScores.Builder t = scores.get(seq);
+          if (whole) {
+            for (int i = 0; i < initial.config().hiddenSize(); i++) {
+              t.addHiddenStates(hidden[hiddenAt + i]);
+            }
+          } else {
+            top.select(logprobs, at, vocab);
+            for (int i = 0; i < top.k; i++) {
+              t.addTopIds(top.ids[i]).addTopLogprobs(top.values[i]);
+            }
+          }
+          t.addTokenLogprobs(logprobs[at + teacherCompletions.get(seq)[pos]]);
+        });
     int j = 0;
     for (int i = 0; i < out.size(); i++) {
-      int[] comp = completions.get(i);
-      int contexts = method.teacherContexts(problems.get(sampled.get(i).getPromptId())).size();
       Problem p = problems.get(sampled.get(i).getPromptId());
+      int contexts = method.teacherContexts(p).size();
       for (int x = 0; x < contexts; x++, j++) {
-        TeacherScores.Builder t = topK(teacherContexts.get(j), teachers.get(j), comp, vocab, k);
+        TeacherScores.Builder t = scores.get(j);
         Completion analysis = analyses.get(ReasonFirstTeacher.key(p, teacherContexts.get(j)));
         if (analysis != null) {
           for (int id : analysis.tokens()) {
@@ -92,28 +108,43 @@ public final class ScoreStage {
     return out.stream().map(Rollout.Builder::build).toList();
   }
 
-  /** The teacher's k most likely tokens and their log-probs at every completion position. */
-  static TeacherScores.Builder topK(String context, float[] rows, int[] completion, int vocab, int k) {
-    TeacherScores.Builder t = TeacherScores.newBuilder().setContext(context).setTopK(k);
-    Integer[] order = new Integer[vocab];
-    for (int pos = 0; pos < completion.length; pos++) {
-      int base = pos * vocab;
-      if (k == vocab) {
-        for (int v = 0; v < vocab; v++) {
-          t.addTopIds(v).addTopLogprobs(rows[base + v]);
-        }
-      } else {
-        for (int v = 0; v < vocab; v++) {
-          order[v] = v;
-        }
-        Arrays.sort(order, (a, b) -> rows[base + a] != rows[base + b] ? Float.compare(rows[base + b], rows[base + a])
-            : Integer.compare(a, b));
-        for (int i = 0; i < k; i++) {
-          t.addTopIds(order[i]).addTopLogprobs(rows[base + order[i]]);
-        }
-      }
-      t.addTokenLogprobs(rows[base + completion[pos]]);
+  /**
+   * Whether the teachers' whole distribution is wanted (teacher_top_k 0, or at least V): the score
+   * stage then keeps each teacher's final hidden states, H floats per token, from which the update
+   * stage recomputes the logits with the frozen head, instead of V log-probabilities per token.
+   */
+  static boolean wholeDistribution(RunConfig c, int vocab) {
+    return c.teacherTopK() <= 0 || c.teacherTopK() >= vocab;
+  }
+
+  /** The k largest entries of a row, by value, ties towards the lower id; reused row after row. */
+  static final class TopK {
+    final int k;
+    final int[] ids;
+    final float[] values;
+
+    TopK(int k) {
+      this.k = k;
+      ids = new int[k];
+      values = new float[k];
     }
-    return t;
+
+    void select(float[] row, int offset, int vocab) {
+      int kept = 0;
+      for (int v = 0; v < vocab; v++) {
+        float x = row[offset + v];
+        if (kept == k && !(x > values[k - 1])) {
+          continue; // not above the k-th: an equal value with a higher id does not displace it
+        }
+        int i = kept == k ? k - 1 : kept++;
+        while (i > 0 && x > values[i - 1]) { // after the equal values (lower ids)
+          values[i] = values[i - 1];
+          ids[i] = ids[i - 1];
+          i--;
+        }
+        values[i] = x;
+        ids[i] = v;
+      }
+    }
   }
 }

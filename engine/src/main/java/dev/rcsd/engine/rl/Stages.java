@@ -59,22 +59,29 @@ public final class Stages {
     return new RolloutReader.Batch(header, rollouts);
   }
 
-  /** Grades the sampled batch and adds the reference and teacher passes of the initial model. */
+  /**
+   * Grades the sampled batch and adds the reference and teacher passes of the initial model; a
+   * batch whose teachers keep hidden states names {@code head} (the initial model's) in its header.
+   */
   public static RolloutReader.Batch score(RolloutReader.Batch sampled, Map<String, Problem> problems,
-      PolicyModel initial, TaskTokenizer tok, String producer) {
+      PolicyModel initial, TeacherHead head, TaskTokenizer tok, String producer) {
     RunConfig c = config(sampled);
     List<Rollout> scored = ScoreStage.run(sampled.rollouts(), problems, initial, tok, c, Method.of(c.method()),
         sampled.header().getSeed());
-    return new RolloutReader.Batch(sampled.header().toBuilder().setStage("score").setProducer(producer).build(),
-        scored);
+    BatchHeader.Builder h = sampled.header().toBuilder().setStage("score").setProducer(producer).clearTeacherHead();
+    if (scored.stream().anyMatch(r -> r.getTeachersList().stream().anyMatch(t -> t.getHiddenSize() > 0))) {
+      h.setTeacherHead(head.digest());
+    }
+    return new RolloutReader.Batch(h.build(), scored);
   }
 
   /**
    * The update of step {@code batch.step}: the method's loss on the scored batch, back-propagated,
-   * one AdamW step at the schedule's rate.
+   * one AdamW step at the schedule's rate. {@code head} is the run's frozen head, needed (and
+   * checked against the header) when the batch's teachers kept hidden states; else it may be null.
    */
   public static StepStats update(RolloutReader.Batch scored, PolicyModel policy, AdamW opt, KernelBackend kernels,
-      double seconds) {
+      TeacherHead head, double seconds) {
     if (!scored.header().getStage().equals("score")) {
       throw new IllegalArgumentException("the update stage needs a scored batch; this one was written by the '"
           + scored.header().getStage() + "' stage");
@@ -85,9 +92,18 @@ public final class Stages {
       throw new IllegalArgumentException("the batch belongs to step " + step + " but the policy has taken "
           + opt.steps() + " optimizer steps");
     }
+    String named = scored.header().getTeacherHead();
+    if (!named.isEmpty()) {
+      if (head == null) {
+        throw new IllegalArgumentException("the batch of step " + step + " holds teacher hidden states: the update"
+            + " needs the run's initial model for its frozen head (" + named + ")");
+      }
+      head.check(named, "the batch of step " + step);
+    }
     long start = System.nanoTime();
     StepStats.Builder stats = new StepStats.Builder();
-    UpdateStage.run(policy, opt, kernels, scored.rollouts(), Method.of(c.method()), c, schedule(c).at(step), stats);
+    UpdateStage.run(policy, opt, kernels, scored.rollouts(), Method.of(c.method()), c, named.isEmpty() ? null : head,
+        schedule(c).at(step), stats);
     double reward = 0;
     int correct = 0;
     for (Rollout r : scored.rollouts()) {

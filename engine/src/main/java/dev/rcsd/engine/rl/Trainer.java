@@ -101,6 +101,7 @@ public final class Trainer {
         AdamW opt = new AdamW(policy.block(), policy.manager(), c.adamW());
         KernelBackend kernels = Backends.open(c.backend(), backendOptions)) {
       String tokenizerJson = ModelTokenizer.json(dir.init());
+      TeacherHead head = TeacherHead.of(initial);
       long step = 0;
       Cursor cursor = Cursor.START;
       Optional<Long> last = dir.newestCompleteCheckpoint();
@@ -130,13 +131,13 @@ public final class Trainer {
           String policyName = "step " + step + " of " + dir.root().getFileName();
           RolloutReader.Batch sampled = Stages.sample(policy, tok, data, c, step, cursor, policyName, producer);
           Stages.write(dir.rollouts(step + 1, "sample"), sampled);
-          RolloutReader.Batch scored = Stages.score(sampled, problems, initial, tok, producer);
+          RolloutReader.Batch scored = Stages.score(sampled, problems, initial, head, tok, producer);
           Stages.write(dir.rollouts(step + 1, "score"), scored);
           dir.keepRolloutsOf(step + 1);
           double before = (System.nanoTime() - started) / 1e9;
           StepStats stats;
           try {
-            stats = Stages.update(scored, policy, opt, kernels, before);
+            stats = Stages.update(scored, policy, opt, kernels, head, before);
           } catch (NonFiniteException e) {
             if (saved < step) {
               save(policy, opt, c, step, cursor, tokenizerJson);

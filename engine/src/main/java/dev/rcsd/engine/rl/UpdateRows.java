@@ -10,8 +10,8 @@ import java.util.List;
  * The completion positions of a step's rollouts as kernel rows: the sampled tokens, their
  * sampling and reference log-probs, and each rollout's group advantage. The student's logits
  * come one {@link Block} of rows at a time (the update never holds all of them), and teacher rows
- * are rebuilt for a block from the rollouts' stored top-k: the stored log-probs where kept, -inf
- * elsewhere (exact when every token was kept).
+ * are rebuilt for a block from what the rollouts stored: the top-k log-probs where kept and -inf
+ * elsewhere, or the whole distribution's logits from stored hidden states and the frozen head.
  */
 public final class UpdateRows {
   final List<Rollout> rollouts;
@@ -27,10 +27,17 @@ public final class UpdateRows {
   final float[] divergence;
   /** [N] the student's log-probs at the sampling temperature (filled block by block). */
   final float[] studentLogprobs;
+  /** The frozen head that teachers' stored hidden states go through, or null when none are stored. */
+  private final TeacherHead head;
 
   UpdateRows(List<Rollout> rollouts, int vocab, float[] rolloutAdvantages) {
+    this(rollouts, vocab, rolloutAdvantages, null);
+  }
+
+  UpdateRows(List<Rollout> rollouts, int vocab, float[] rolloutAdvantages, TeacherHead head) {
     this.rollouts = rollouts;
     this.vocab = vocab;
+    this.head = head;
     start = new int[rollouts.size() + 1];
     for (int r = 0; r < rollouts.size(); r++) {
       start[r + 1] = start[r] + rollouts.get(r).getCompletionTokensCount();
@@ -138,6 +145,23 @@ public final class UpdateRows {
   }
 
   private void fill(TeacherScores t, int firstPos, int endPos, float[] out, int firstRow) {
+    if (t.getHiddenSize() > 0) { // the whole distribution: logits from the stored hidden states
+      if (head == null) {
+        throw new IllegalArgumentException("teacher '" + t.getContext()
+            + "' kept hidden states, but the update was given no frozen head to turn them into logits");
+      }
+      int h = t.getHiddenSize();
+      if (h != head.hiddenSize()) {
+        throw new IllegalArgumentException("teacher '" + t.getContext() + "' kept hidden states of size " + h
+            + ", the frozen head takes " + head.hiddenSize());
+      }
+      float[] hidden = new float[(endPos - firstPos) * h];
+      for (int i = 0; i < hidden.length; i++) {
+        hidden[i] = t.getHiddenStates(firstPos * h + i);
+      }
+      head.logits(hidden, endPos - firstPos, out, firstRow * vocab);
+      return;
+    }
     int k = t.getTopK();
     for (int pos = firstPos; pos < endPos; pos++) {
       int base = (firstRow + pos - firstPos) * vocab;

@@ -30,16 +30,20 @@ import java.util.Map;
 public final class UpdateStage {
   private UpdateStage() {}
 
+  /**
+   * @param head the frozen head that teachers' stored hidden states go through (null when the
+   *     rollouts keep top-k teachers only)
+   */
   public static void run(PolicyModel policy, AdamW opt, KernelBackend kernels, List<Rollout> scored, Method method,
-      RunConfig c, double lr, StepStats.Builder stats) {
-    backward(policy, kernels, scored, method, c, stats);
+      RunConfig c, TeacherHead head, double lr, StepStats.Builder stats) {
+    backward(policy, kernels, scored, method, c, head, stats);
     stats.learningRate = lr;
     stats.gradNorm = opt.step(lr);
   }
 
   /** The loss and its gradients on the policy's parameters (accumulated), without the optimizer step. */
   static void backward(PolicyModel policy, KernelBackend kernels, List<Rollout> scored, Method method, RunConfig c,
-      StepStats.Builder stats) {
+      TeacherHead head, StepStats.Builder stats) {
     int vocab = policy.config().vocabSize();
     List<TokenBatch.Sequence> seqs = new ArrayList<>();
     for (Rollout r : scored) {
@@ -48,7 +52,7 @@ public final class UpdateStage {
     }
     TokenBatch b = TokenBatch.of(seqs);
     int[] at = rowPositions(seqs, b.width);
-    UpdateRows rows = new UpdateRows(scored, vocab, advantages(scored, c.grpo().scaleRewards()));
+    UpdateRows rows = new UpdateRows(scored, vocab, advantages(scored, c.grpo().scaleRewards()), head);
     FusedLinearLoss.ChunkLoss chunkLoss = (from, to, logits, grad) -> {
       UpdateRows.Block block = rows.block(from, to, logits);
       double loss = method.loss(kernels, rows, block, c, grad);

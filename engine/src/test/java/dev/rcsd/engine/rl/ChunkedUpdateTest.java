@@ -94,10 +94,87 @@ class ChunkedUpdateTest {
     }
   }
 
+  /**
+   * A teacher kept as hidden states (H floats per token) gives the update exactly what the same
+   * teacher kept as V log-probabilities gives: logits through the frozen head, chunk by chunk.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("wholeDistributionModes")
+  void teacherHiddenStatesStandForTheWholeDistribution(String mode) {
+    ModelConfig config = new ModelConfig("qwen3", V, 16, 32, 1, 2, 1, 8, 10000.0, 1e-6, false, false, true, 64, 1, 2);
+    try (PolicyModel frozen = PolicyModel.random(config, 31)) {
+      TeacherHead head = TeacherHead.of(frozen);
+      float[] w = frozen.block().head().toFloatArray();
+      SplittableRandom rnd = new SplittableRandom(32);
+      List<Rollout> asHidden = new ArrayList<>();
+      List<Rollout> asLogprobs = new ArrayList<>();
+      for (Rollout r : rollouts("opsd")) {
+        int length = r.getCompletionTokensCount();
+        var hidden = dev.rcsd.io.proto.TeacherScores.newBuilder().setContext("reference").setHiddenSize(16);
+        var logprobs = dev.rcsd.io.proto.TeacherScores.newBuilder().setContext("reference").setTopK(V);
+        for (int t = 0; t < length; t++) {
+          float[] h = new float[16];
+          for (int i = 0; i < 16; i++) {
+            h[i] = (float) rnd.nextGaussian();
+            hidden.addHiddenStates(h[i]);
+          }
+          double[] z = new double[V];
+          double max = Double.NEGATIVE_INFINITY;
+          for (int v = 0; v < V; v++) {
+            for (int i = 0; i < 16; i++) {
+              z[v] += (double) h[i] * w[v * 16 + i];
+            }
+            max = Math.max(max, z[v]);
+          }
+          double sum = 0;
+          for (double x : z) {
+            sum += Math.exp(x - max);
+          }
+          for (int v = 0; v < V; v++) {
+            logprobs.addTopIds(v).addTopLogprobs((float) (z[v] - max - Math.log(sum)));
+          }
+          float token = logprobs.getTopLogprobs(t * V + r.getCompletionTokens(t));
+          hidden.addTokenLogprobs(token);
+          logprobs.addTokenLogprobs(token);
+        }
+        asHidden.add(r.toBuilder().clearTeachers().addTeachers(hidden).build());
+        asLogprobs.add(r.toBuilder().clearTeachers().addTeachers(logprobs).build());
+      }
+      Map<String, Object> variant = Map.of("method", "opsd", "opsd", Map.of("mode", mode));
+      Step want = step(variant, Map.of("path", "full-logits"), true, false, asLogprobs);
+      Step got = step(variant, Map.of("path", "chunked", "chunk_rows", 7), true, false, asHidden, head);
+      assertEquals(want.stats.loss, got.stats.loss, 1e-5 * Math.max(1, Math.abs(want.stats.loss)));
+      assertEquals(want.stats.teacherDivergence, got.stats.teacherDivergence, 1e-5);
+      for (var e : want.grads.entrySet()) {
+        float[] a = e.getValue();
+        float[] b = got.grads.get(e.getKey());
+        double scale = 0;
+        for (float x : a) {
+          scale = Math.max(scale, Math.abs(x));
+        }
+        for (int i = 0; i < a.length; i++) {
+          assertEquals(a[i], b[i], 1e-4 * scale + 1e-9, e.getKey() + "[" + i + "]");
+        }
+      }
+      IllegalArgumentException none = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> step(variant, Map.of("path", "chunked"), true, false, asHidden, null));
+      assertTrue(none.getMessage().contains("no frozen head"), none.getMessage());
+    }
+  }
+
+  static Stream<String> wholeDistributionModes() {
+    return Stream.of("full", "topk", "token");
+  }
+
   record Step(StepStats.Builder stats, Map<String, float[]> grads) {}
 
   Step step(Map<String, Object> variant, Map<String, Object> update, boolean tied, boolean lora,
       List<Rollout> rollouts) {
+    return step(variant, update, tied, lora, rollouts, null);
+  }
+
+  Step step(Map<String, Object> variant, Map<String, Object> update, boolean tied, boolean lora,
+      List<Rollout> rollouts, TeacherHead head) {
     Map<String, Object> json = new LinkedHashMap<>(variant);
     json.put("update", update);
     json.put("init", "unused");
@@ -120,7 +197,7 @@ class ChunkedUpdateTest {
         }
       }
       StepStats.Builder stats = new StepStats.Builder();
-      UpdateStage.backward(m, kernels, rollouts, Method.of(c.method()), c, stats);
+      UpdateStage.backward(m, kernels, rollouts, Method.of(c.method()), c, head, stats);
       Map<String, float[]> grads = new LinkedHashMap<>();
       m.block().trainableParameters().forEach((name, p) -> grads.put(name, p.getArray().getGradient().toFloatArray()));
       return new Step(stats, grads);

@@ -22,6 +22,7 @@ import dev.rcsd.io.rollout.RolloutWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -106,11 +107,22 @@ class ReasonFirstTest {
         assertEquals(tok.decode(analysis), t.getAnalysisText());
         // the teacher's log-probs are those of the frozen model after analysis prompt + analysis + transition
         int[] completion = scored.get(i).getCompletionTokensList().stream().mapToInt(Integer::intValue).toArray();
-        float[] rows = FrozenPass.logprobs(init, List.of(ReasonFirstTeacher.prefix(tok, P, "rubric", p, analysis)),
-            List.of(completion), 1f).get(0);
+        int[] prefix = ReasonFirstTeacher.prefix(tok, P, "rubric", p, analysis);
+        int[] whole = java.util.stream.IntStream.concat(Arrays.stream(prefix), Arrays.stream(completion)).toArray();
+        float[] logits = init.logits(whole); // the whole sequence's logits, [T, V]
         int vocab = init.config().vocabSize();
         for (int pos = 0; pos < completion.length; pos++) {
-          assertEquals(rows[pos * vocab + completion[pos]], t.getTokenLogprobs(pos), 1e-5f, "position " + pos);
+          int base = (prefix.length - 1 + pos) * vocab;
+          double max = Double.NEGATIVE_INFINITY;
+          for (int v = 0; v < vocab; v++) {
+            max = Math.max(max, logits[base + v]);
+          }
+          double sum = 0;
+          for (int v = 0; v < vocab; v++) {
+            sum += Math.exp(logits[base + v] - max);
+          }
+          assertEquals(logits[base + completion[pos]] - max - Math.log(sum), t.getTokenLogprobs(pos), 1e-4,
+              "position " + pos);
         }
       }
       // scoring again gives the same analyses and scores; another batch seed draws other analyses

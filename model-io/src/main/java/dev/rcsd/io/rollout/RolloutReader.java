@@ -105,6 +105,18 @@ public final class RolloutReader implements Closeable {
         throw in.error(what + ", teacher '" + t.getContext() + "': top-k arrays hold " + t.getTopIdsCount() + " ids and "
             + t.getTopLogprobsCount() + " log-probs, expected " + length + " x " + Integer.toUnsignedString(t.getTopK()));
       }
+      long hidden = (long) length * t.getHiddenSize();
+      if (t.getHiddenStatesCount() != hidden) {
+        throw in.error(what + ", teacher '" + t.getContext() + "': " + t.getHiddenStatesCount()
+            + " hidden-state values, expected " + length + " x " + Integer.toUnsignedString(t.getHiddenSize()));
+      }
+      if (t.getHiddenSize() != 0 && t.getTopK() != 0) {
+        throw in.error(what + ", teacher '" + t.getContext() + "': both hidden states and a top-k; a teacher keeps one");
+      }
+      if (t.getHiddenSize() != 0 && header().getTeacherHead().isEmpty()) {
+        throw in.error(what + ", teacher '" + t.getContext()
+            + "': hidden states but the header names no teacher_head to turn them into logits");
+      }
       if (t.getTokenLogprobsCount() != length) {
         throw in.error(what + ", teacher '" + t.getContext() + "': " + t.getTokenLogprobsCount()
             + " token log-probs for " + length + " completion tokens");
