@@ -86,6 +86,17 @@ class TrainCommandTest {
       TrainerTest.assertIdentical(dir.checkpoint(step + 1), next);
       policy = next;
     }
+    // rcsd-criteria keeps its teachers' hidden states: they go through the run's frozen head only
+    Path stranger = tmp.resolve("stranger.ckpt");
+    try (var init = dev.rcsd.engine.model.PolicyModel.load(dir.init());
+        var m = dev.rcsd.engine.model.PolicyModel.random(init.config(), 99)) {
+      m.save(stranger, "test");
+    }
+    CliRun wrong = CliRun.of("stage", "update", "--in", tmp.resolve("c0.rollouts").toString(), "--policy",
+        dir.init().toString(), "--init", stranger.toString(), "--out", tmp.resolve("w.ckpt").toString());
+    assertEquals(1, wrong.code(), wrong.err());
+    assertTrue(wrong.err().contains("teacher hidden states of the head sha256:"), wrong.err());
+    assertTrue(Files.notExists(tmp.resolve("w.ckpt")), "nothing written");
   }
 
   @Test
