@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Rcsd.Version.class,
     description = "Rubric-Conditioned Self-Distillation: kernels, formats, training and evaluation.",
-    subcommands = {KernelsCommand.class, CheckpointCommand.class, RolloutsCommand.class, ForwardCommand.class,
+    subcommands = {KernelsCommand.class, BenchLossPathCommand.class, CheckpointCommand.class, RolloutsCommand.class, ForwardCommand.class,
       DataCommand.class, SftCommand.class, EvalCommand.class, TrainCommand.class, StageCommand.class, CompareCommand.class,
       CommandLine.HelpCommand.class})
 public final class Rcsd {

@@ -2,13 +2,18 @@ package dev.rcsd.engine.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.rcsd.engine.model.AttentionMask;
 import dev.rcsd.engine.model.PolicyModel;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Back-propagation of a loss over the logits of some positions without ever holding the logits
@@ -22,10 +27,11 @@ import java.nio.ByteOrder;
  *   dW  += G_c^T h_c                   [V, H]
  * </pre>
  *
- * then the surrogate {@code sum(h * stopgrad(dh)) + sum(W * stopgrad(dW))} is back-propagated:
+ * then the surrogate {@code sum(h * stopgrad(dh)) + W . stopgrad(dW)} is back-propagated:
  * its gradient is the loss's with respect to every parameter (through h, and directly on W, which
  * is the token embedding when the head is tied). Peak memory is one chunk's logits and gradient
- * (twice: PyTorch's and Java's) plus dW and dh, instead of [B T, V] twice.
+ * (twice: PyTorch's and Java's), dh, and dW (accumulated in slices of the vocabulary, in place)
+ * beside W's own gradient, instead of [B T, V] several times over.
  */
 public final class FusedLinearLoss {
   /** The loss of a chunk of rows and its gradient. */
@@ -41,6 +47,9 @@ public final class FusedLinearLoss {
     double apply(int from, int to, float[] logits, float[] grad);
   }
 
+  /** The size of one slice of the head's gradient accumulator [V / slices, H]. */
+  static final int HEAD_SLICE_BYTES = 64 << 20;
+
   private FusedLinearLoss() {}
 
   /**
@@ -53,65 +62,93 @@ public final class FusedLinearLoss {
    * @throws NonFiniteException when the loss or a gradient entry is NaN or infinite
    */
   public static double backward(PolicyModel model, TokenBatch b, int[] at, int chunkRows, ChunkLoss loss) {
-    if (chunkRows < 1) {
-      throw new IllegalArgumentException("chunk rows " + chunkRows + " < 1");
-    }
-    int vocab = model.config().vocabSize();
-    int hiddenSize = model.config().hiddenSize();
     NDManager nd = model.manager();
     try (NDScope scope = new NDScope();
         GradientCollector gc = Engine.getInstance().newGradientCollector()) {
       NDArray h = model.block().hidden(nd.create(b.tokens, new Shape(b.rows, b.width)),
           nd.create(b.positions, new Shape(b.rows, b.width)), AttentionMask.causal(nd, b.valid, 0, b.width), null)
-          .reshape(b.rows * (long) b.width, hiddenSize);
-      NDArray w = model.block().head();
-      NDArray frozenW = w.stopGradient();
-      NDArray frozenH = h.stopGradient();
-      boolean headTrains = w.hasGradient();
-      NDArray dW = headTrains ? nd.zeros(w.getShape()) : null;
-      float[] dh = new float[b.rows * b.width * hiddenSize];
-      float[] logits = new float[Math.min(chunkRows, at.length) * vocab];
-      float[] grad = new float[logits.length];
-      double value = 0;
-      for (int from = 0; from < at.length; from += chunkRows) {
-        int to = Math.min(at.length, from + chunkRows);
-        int n = to - from;
-        if (n * vocab != logits.length) { // the last, shorter chunk
-          logits = new float[n * vocab];
-          grad = new float[n * vocab];
-        }
-        try (NDScope chunk = new NDScope()) {
-          long[] rows = new long[n];
-          for (int i = 0; i < n; i++) {
-            rows[i] = at[from + i];
-          }
-          NDArray hc = frozenH.get(nd.create(rows));
-          hc.matMul(frozenW.transpose()).toByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer().get(logits);
-          value += loss.apply(from, to, logits, grad);
-          for (float g : grad) {
-            if (!Float.isFinite(g)) {
-              throw new NonFiniteException("d loss / d logits holds " + g + " in rows " + from + ".." + to);
-            }
-          }
-          NDArray gc2 = nd.create(grad, new Shape(n, vocab));
-          float[] dhc = gc2.matMul(frozenW).toFloatArray();
-          for (int i = 0; i < n; i++) {
-            System.arraycopy(dhc, i * hiddenSize, dh, at[from + i] * hiddenSize, hiddenSize);
-          }
-          if (headTrains) {
-            dW.addi(gc2.transpose().matMul(hc));
-          }
-        }
-      }
-      if (!Double.isFinite(value)) {
-        throw new NonFiniteException("loss is " + value);
-      }
-      NDArray surrogate = h.mul(nd.create(dh, h.getShape())).sum();
-      if (headTrains) {
-        surrogate = surrogate.add(w.mul(dW).sum());
-      }
-      gc.backward(surrogate);
-      return value;
+          .reshape(b.rows * (long) b.width, model.config().hiddenSize());
+      return backward(gc, h, model.block().head(), at, chunkRows, loss);
     }
+  }
+
+  /**
+   * The loss path on hidden states {@code h} [M, H] recorded by {@code gc} and the head {@code w}
+   * [V, H]: the chunked loss over the rows {@code at} of h, back-propagated through {@code gc}.
+   */
+  public static double backward(GradientCollector gc, NDArray h, NDArray w, int[] at, int chunkRows,
+      ChunkLoss loss) {
+    int sliceRows = (int) Math.max(1, HEAD_SLICE_BYTES / (w.getShape().get(1) * Float.BYTES));
+    return backward(gc, h, w, at, chunkRows, sliceRows, loss);
+  }
+
+  /** As above, with dW accumulated in slices of {@code sliceRows} vocabulary rows. */
+  static double backward(GradientCollector gc, NDArray h, NDArray w, int[] at, int chunkRows, int sliceRows,
+      ChunkLoss loss) {
+    if (chunkRows < 1 || sliceRows < 1) {
+      throw new IllegalArgumentException("chunk rows " + chunkRows + " < 1");
+    }
+    int vocab = (int) w.getShape().get(0);
+    int hiddenSize = (int) w.getShape().get(1);
+    NDManager nd = h.getManager();
+    NDArray frozenW = w.stopGradient();
+    NDArray frozenH = h.stopGradient();
+    boolean headTrains = w.hasGradient();
+    // dW in slices of the vocabulary, each accumulated in place: a chunk's G^T h then never needs
+    // a [V, H] temporary of its own
+    List<NDArray> dW = new ArrayList<>();
+    if (headTrains) {
+      for (int v = 0; v < vocab; v += sliceRows) {
+        dW.add(nd.zeros(new Shape(Math.min(vocab, v + sliceRows) - v, hiddenSize)));
+      }
+    }
+    float[] dh = new float[Math.toIntExact(h.size())];
+    float[] logits = new float[Math.min(chunkRows, at.length) * vocab];
+    float[] grad = new float[logits.length];
+    double value = 0;
+    for (int from = 0; from < at.length; from += chunkRows) {
+      int to = Math.min(at.length, from + chunkRows);
+      int n = to - from;
+      if (n * vocab != logits.length) { // the last, shorter chunk
+        logits = new float[n * vocab];
+        grad = new float[n * vocab];
+      }
+      try (NDScope chunk = new NDScope()) {
+        long[] rows = new long[n];
+        for (int i = 0; i < n; i++) {
+          rows[i] = at[from + i];
+        }
+        NDArray hc = frozenH.get(nd.create(rows));
+        hc.matMul(frozenW.transpose()).toByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer().get(logits);
+        value += loss.apply(from, to, logits, grad);
+        for (float g : grad) {
+          if (!Float.isFinite(g)) {
+            throw new NonFiniteException("d loss / d logits holds " + g + " in rows " + from + ".." + to);
+          }
+        }
+        NDArray g = nd.create(grad, new Shape(n, vocab));
+        float[] dhc = g.matMul(frozenW).toFloatArray();
+        for (int i = 0; i < n; i++) {
+          System.arraycopy(dhc, i * hiddenSize, dh, at[from + i] * hiddenSize, hiddenSize);
+        }
+        for (int s = 0; s < dW.size(); s++) {
+          int v = s * sliceRows;
+          dW.get(s).addi(g.get(new NDIndex(":, {}:{}", v, v + dW.get(s).getShape().get(0))).transpose().matMul(hc));
+        }
+      }
+    }
+    if (!Double.isFinite(value)) {
+      throw new NonFiniteException("loss is " + value);
+    }
+    NDArray surrogate = h.mul(nd.create(dh, h.getShape())).sum();
+    if (headTrains) { // one dot product: its backward makes W's gradient and nothing else of [V, H]
+      NDArray whole = dW.size() == 1 ? dW.get(0) : NDArrays.concat(new NDList(dW.toArray(NDArray[]::new)));
+      if (dW.size() > 1) {
+        dW.forEach(NDArray::close);
+      }
+      surrogate = surrogate.add(w.reshape(-1).dot(whole.reshape(-1)));
+    }
+    gc.backward(surrogate);
+    return value;
   }
 }
