@@ -77,7 +77,7 @@ final class FrozenPass {
             if (logprobs.length != n * vocab) {
               logprobs = new float[n * vocab];
             }
-            hc.matMul(w.transpose()).div(temperature).logSoftmax(-1).toByteBuffer().order(ByteOrder.nativeOrder())
+            hc.matMul(w.transpose()).div(temperature).logSoftmax(-1).toByteBuffer(true).order(ByteOrder.nativeOrder())
                 .asFloatBuffer().get(logprobs);
             float[] hidden = hc.toFloatArray();
             for (int i = 0; i < n; i++) {

@@ -33,7 +33,7 @@ public final class TeacherHead {
   public String digest() {
     if (digest == null) {
       try (NDScope scope = new NDScope()) {
-        ByteBuffer bytes = frozen.block().head().toByteBuffer().order(ByteOrder.nativeOrder());
+        ByteBuffer bytes = frozen.block().head().toByteBuffer(true).order(ByteOrder.nativeOrder());
         float[] chunk = new float[1 << 16];
         ByteBuffer le = ByteBuffer.allocate(chunk.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -78,7 +78,7 @@ public final class TeacherHead {
   public void logits(float[] hidden, int rows, float[] out, int offset) {
     try (NDScope scope = new NDScope()) {
       NDArray h = frozen.manager().create(hidden, new Shape(rows, hiddenSize()));
-      h.matMul(frozen.block().head().transpose()).toByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer()
+      h.matMul(frozen.block().head().transpose()).toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer()
           .get(out, offset, rows * vocab());
     }
   }

@@ -2,18 +2,16 @@ package dev.rcsd.engine.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.rcsd.engine.model.AttentionMask;
 import dev.rcsd.engine.model.PolicyModel;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Back-propagation of a loss over the logits of some positions without ever holding the logits
@@ -94,17 +92,15 @@ public final class FusedLinearLoss {
     NDArray frozenW = w.stopGradient();
     NDArray frozenH = h.stopGradient();
     boolean headTrains = w.hasGradient();
-    // dW in slices of the vocabulary, each accumulated in place: a chunk's G^T h then never needs
-    // a [V, H] temporary of its own
-    List<NDArray> dW = new ArrayList<>();
-    if (headTrains) {
-      for (int v = 0; v < vocab; v += sliceRows) {
-        dW.add(nd.zeros(new Shape(Math.min(vocab, v + sliceRows) - v, hiddenSize)));
-      }
-    }
+    // dW accumulated in place a slice of the vocabulary at a time (through views of it), so that a
+    // chunk's G^T h never needs a [V, H] temporary of its own
+    NDArray dW = headTrains ? nd.zeros(w.getShape()) : null;
     float[] dh = new float[Math.toIntExact(h.size())];
     float[] logits = new float[Math.min(chunkRows, at.length) * vocab];
     float[] grad = new float[logits.length];
+    // the gradient goes to PyTorch through one reused direct buffer (DJL copies a heap array
+    // into a new direct buffer per call, which only the garbage collector frees)
+    ByteBuffer staging = ByteBuffer.allocateDirect(grad.length * Float.BYTES).order(ByteOrder.nativeOrder());
     double value = 0;
     for (int from = 0; from < at.length; from += chunkRows) {
       int to = Math.min(at.length, from + chunkRows);
@@ -119,21 +115,27 @@ public final class FusedLinearLoss {
           rows[i] = at[from + i];
         }
         NDArray hc = frozenH.get(nd.create(rows));
-        hc.matMul(frozenW.transpose()).toByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer().get(logits);
+        hc.matMul(frozenW.transpose()).toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().get(logits);
         value += loss.apply(from, to, logits, grad);
         for (float g : grad) {
           if (!Float.isFinite(g)) {
             throw new NonFiniteException("d loss / d logits holds " + g + " in rows " + from + ".." + to);
           }
         }
-        NDArray g = nd.create(grad, new Shape(n, vocab));
+        staging.clear();
+        staging.asFloatBuffer().put(grad);
+        NDArray g = nd.create(staging.limit(grad.length * Float.BYTES), new Shape(n, vocab), DataType.FLOAT32);
         float[] dhc = g.matMul(frozenW).toFloatArray();
         for (int i = 0; i < n; i++) {
           System.arraycopy(dhc, i * hiddenSize, dh, at[from + i] * hiddenSize, hiddenSize);
         }
-        for (int s = 0; s < dW.size(); s++) {
-          int v = s * sliceRows;
-          dW.get(s).addi(g.get(new NDIndex(":, {}:{}", v, v + dW.get(s).getShape().get(0))).transpose().matMul(hc));
+        for (int v = 0; headTrains && v < vocab; v += sliceRows) {
+          NDIndex slice = new NDIndex("{}:{}", v, Math.min(vocab, v + sliceRows));
+          try (NDArray gs = g.get(new NDIndex(":, {}:{}", v, Math.min(vocab, v + sliceRows)));
+              NDArray part = gs.transpose().matMul(hc); // freed slice by slice, not at the chunk's end
+              NDArray view = dW.get(slice)) {
+            view.addi(part);
+          }
         }
       }
     }
@@ -142,11 +144,7 @@ public final class FusedLinearLoss {
     }
     NDArray surrogate = h.mul(nd.create(dh, h.getShape())).sum();
     if (headTrains) { // one dot product: its backward makes W's gradient and nothing else of [V, H]
-      NDArray whole = dW.size() == 1 ? dW.get(0) : NDArrays.concat(new NDList(dW.toArray(NDArray[]::new)));
-      if (dW.size() > 1) {
-        dW.forEach(NDArray::close);
-      }
-      surrogate = surrogate.add(w.reshape(-1).dot(whole.reshape(-1)));
+      surrogate = surrogate.add(w.reshape(-1).dot(dW.reshape(-1)));
     }
     gc.backward(surrogate);
     return value;
