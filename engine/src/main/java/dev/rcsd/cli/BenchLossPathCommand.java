@@ -1,6 +1,7 @@
 package dev.rcsd.cli;
 
 import dev.rcsd.engine.rl.RunConfig;
+import dev.rcsd.engine.rl.UpdateStepBench;
 import dev.rcsd.engine.train.LossPathBench;
 import dev.rcsd.kernels.Backends;
 import dev.rcsd.kernels.KernelBackend;
@@ -46,11 +47,43 @@ final class BenchLossPathCommand implements Callable<Integer> {
   @Option(names = "--backend", description = "Kernel backend (default: ${DEFAULT-VALUE}).")
   String backend = "simd";
 
+  @Option(names = "--step", description = "Instead: one whole update step (forward, loss, backward, AdamW) of a "
+      + "random Qwen3-shaped model on --rollouts synthetic rollouts of --rows completion tokens each.")
+  boolean step;
+
+  @Option(names = "--layers", description = "With --step: decoder layers (default: ${DEFAULT-VALUE}; Qwen3-0.6B has 28).")
+  int layers = 2;
+
+  @Option(names = "--rollouts", description = "With --step: rollouts (default: ${DEFAULT-VALUE}).")
+  int rollouts = 8;
+
+  @Option(names = "--prompt", description = "With --step: prompt tokens per rollout (default: ${DEFAULT-VALUE}).")
+  int prompt = 64;
+
+  @Option(names = "--micro-batch", description = "With --step: sequences per forward pass, 0 for all "
+      + "(default: ${DEFAULT-VALUE}).")
+  int microBatch = 1;
+
+  @Option(names = "--method", description = "With --step: grpo or rcsd (default: ${DEFAULT-VALUE}).")
+  String method = "rcsd";
+
   @Mixin BackendChoice choice;
 
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
+    if (step) {
+      try (KernelBackend kernels = Backends.open(backend, choice.options())) {
+        var config = UpdateStepBench.qwen3(layers);
+        UpdateStepBench.Result r = UpdateStepBench.run(config, method, path, microBatch, rollouts, prompt, rows,
+            kernels);
+        out.printf(Locale.ROOT, "update step of %s, path %s: Qwen3 shape (V=%d, H=%d, %d layers, %.0fM parameters), "
+            + "%d rollouts x (%d + %d) tokens, micro-batches of %d: %.1f s, loss %.5f, grad norm %.4f, peak resident %.0f MiB%n", method,
+            path, config.vocabSize(), config.hiddenSize(), layers, r.parameters() / 1e6, rollouts, prompt, rows,
+            microBatch, r.seconds(), r.loss(), r.gradNorm(), r.peakKb() / 1024.0);
+      }
+      return 0;
+    }
     int chunk = chunkRows > 0 ? chunkRows : RunConfig.Update.DEFAULTS.chunkRows(vocab, 0);
     try (KernelBackend kernels = Backends.open(backend, choice.options())) {
       LossPathBench.Result r = LossPathBench.run(path, rows, hidden, vocab, chunk, reps, kernels);

@@ -151,11 +151,14 @@ public record RunConfig(
    *     the path before chunking, kept to compare against)
    * @param chunkRows completion rows per chunk; 0 derives them from {@code logitsBudgetMb}
    * @param logitsBudgetMb what one chunk's [rows, V] float arrays may take together, in MiB
+   * @param microBatch sequences per forward pass with autograd (0: all of the step's at once); the
+   *     gradients of the passes add up. The activations of a pass (attention is [heads, T, T] per
+   *     sequence and layer) bound the update's memory once the logits no longer do.
    */
-  public record Update(String path, int chunkRows, int logitsBudgetMb) {
+  public record Update(String path, int chunkRows, int logitsBudgetMb, int microBatch) {
     public static final String CHUNKED = "chunked";
     public static final String FULL_LOGITS = "full-logits";
-    public static final Update DEFAULTS = new Update(CHUNKED, 0, 512);
+    public static final Update DEFAULTS = new Update(CHUNKED, 0, 512, 0);
     /**
      * [rows, V] float arrays a chunk holds at once, besides one per teacher context: the logits in
      * PyTorch and in Java, the gradient in Java and in PyTorch, and a method's working copy.
@@ -166,8 +169,9 @@ public record RunConfig(
       if (!path.equals(CHUNKED) && !path.equals(FULL_LOGITS)) {
         throw new IllegalArgumentException("update.path '" + path + "' is not " + CHUNKED + " or " + FULL_LOGITS);
       }
-      if (chunkRows < 0 || logitsBudgetMb < 1) {
-        throw new IllegalArgumentException("update.chunk_rows >= 0 and update.logits_budget_mb >= 1");
+      if (chunkRows < 0 || logitsBudgetMb < 1 || microBatch < 0) {
+        throw new IllegalArgumentException("update.chunk_rows >= 0, update.logits_budget_mb >= 1 and"
+            + " update.micro_batch >= 0");
       }
     }
 

@@ -50,8 +50,6 @@ public final class UpdateStage {
       seqs.add(new TokenBatch.Sequence(r.getPromptTokensList().stream().mapToInt(Integer::intValue).toArray(),
           r.getCompletionTokensList().stream().mapToInt(Integer::intValue).toArray()));
     }
-    TokenBatch b = TokenBatch.of(seqs);
-    int[] at = rowPositions(seqs, b.width);
     UpdateRows rows = new UpdateRows(scored, vocab, advantages(scored, c.grpo().scaleRewards()), head);
     FusedLinearLoss.ChunkLoss chunkLoss = (from, to, logits, grad) -> {
       UpdateRows.Block block = rows.block(from, to, logits);
@@ -60,23 +58,34 @@ public final class UpdateStage {
           rows.studentLogprobs, null, null);
       return loss;
     };
-    if (c.update().path().equals(RunConfig.Update.FULL_LOGITS)) {
-      stats.loss = GradientInjection.backward(policy, b.tokens, b.positions, b.valid, (logits, grad) -> {
-        float[] student = new float[at.length * vocab];
-        for (int n = 0; n < at.length; n++) {
-          System.arraycopy(logits, at[n] * vocab, student, n * vocab, vocab);
-        }
-        float[] rowGrad = new float[student.length];
-        double loss = chunkLoss.apply(0, at.length, student, rowGrad);
-        for (int n = 0; n < at.length; n++) {
-          System.arraycopy(rowGrad, n * vocab, grad, at[n] * vocab, vocab);
-        }
-        return loss;
-      });
-    } else {
-      stats.loss = FusedLinearLoss.backward(policy, b, at, c.update().chunkRows(vocab, rows.maxContexts()),
-          chunkLoss);
+    // one forward pass per micro-batch of sequences; gradients add up across their backward passes
+    int per = c.update().microBatch() > 0 ? c.update().microBatch() : Math.max(1, seqs.size());
+    double loss = 0;
+    for (int r0 = 0; r0 < Math.max(1, seqs.size()); r0 += per) {
+      List<TokenBatch.Sequence> part = seqs.subList(r0, Math.min(seqs.size(), r0 + per));
+      TokenBatch b = TokenBatch.of(part);
+      int[] at = rowPositions(part, b.width);
+      int offset = rows.start[r0];
+      FusedLinearLoss.ChunkLoss shifted = (from, to, logits, grad) ->
+          chunkLoss.apply(offset + from, offset + to, logits, grad);
+      if (c.update().path().equals(RunConfig.Update.FULL_LOGITS)) {
+        loss += GradientInjection.backward(policy, b.tokens, b.positions, b.valid, (logits, grad) -> {
+          float[] student = new float[at.length * vocab];
+          for (int n = 0; n < at.length; n++) {
+            System.arraycopy(logits, at[n] * vocab, student, n * vocab, vocab);
+          }
+          float[] rowGrad = new float[student.length];
+          double value = shifted.apply(0, at.length, student, rowGrad);
+          for (int n = 0; n < at.length; n++) {
+            System.arraycopy(rowGrad, n * vocab, grad, at[n] * vocab, vocab);
+          }
+          return value;
+        });
+      } else {
+        loss += FusedLinearLoss.backward(policy, b, at, c.update().chunkRows(vocab, rows.maxContexts()), shifted);
+      }
     }
+    stats.loss = loss;
     stats.kl = klToReference(rows);
     if (method.hasTeacher()) {
       stats.teacherDivergence = UpdateRows.mean(rows.divergence);

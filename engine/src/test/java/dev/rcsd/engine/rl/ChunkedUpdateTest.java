@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The chunked update (logits of a chunk of rows at a time from the hidden states, gradients of the
  * hidden states and the head) against the full-logits path it replaced: the same loss, statistics
  * and parameter gradients for every method and mode, tied and untied heads, LoRA, and chunks of 1,
- * 7 and all rows.
+ * 7 and all rows, and forward passes of two sequences at a time.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChunkedUpdateTest {
@@ -72,9 +72,10 @@ class ChunkedUpdateTest {
     List<Rollout> rollouts = rollouts(method);
     Step full = step(variant, Map.of("path", "full-logits"), tied, lora, rollouts);
     int rows = rollouts.stream().mapToInt(Rollout::getCompletionTokensCount).sum();
-    for (int chunk : new int[] {1, 7, rows}) {
-      Step chunked = step(variant, Map.of("path", "chunked", "chunk_rows", chunk), tied, lora, rollouts);
-      String at = variant + " chunk " + chunk + ": ";
+    for (int chunk : new int[] {1, 7, rows, -2}) { // -2: chunks of 7 rows, forward passes of 2 sequences
+      Step chunked = step(variant, chunk > 0 ? Map.of("path", "chunked", "chunk_rows", chunk)
+          : Map.of("path", "chunked", "chunk_rows", 7, "micro_batch", 2), tied, lora, rollouts);
+      String at = variant + (chunk > 0 ? " chunk " + chunk : " micro-batches of 2") + ": ";
       assertEquals(full.stats.loss, chunked.stats.loss, 1e-6 * Math.max(1, Math.abs(full.stats.loss)), at + "loss");
       assertEquals(full.stats.kl, chunked.stats.kl, 1e-6 * Math.max(1, Math.abs(full.stats.kl)), at + "kl");
       assertEquals(full.stats.teacherDivergence, chunked.stats.teacherDivergence, 1e-6, at + "divergence");
