@@ -112,17 +112,8 @@ class ReasonFirstTest {
         float[] logits = init.logits(whole); // the whole sequence's logits, [T, V]
         int vocab = init.config().vocabSize();
         for (int pos = 0; pos < completion.length; pos++) {
-          int base = (prefix.length - 1 + pos) * vocab;
-          double max = Double.NEGATIVE_INFINITY;
-          for (int v = 0; v < vocab; v++) {
-            max = Math.max(max, logits[base + v]);
-          }
-          double sum = 0;
-          for (int v = 0; v < vocab; v++) {
-            sum += Math.exp(logits[base + v] - max);
-          }
-          assertEquals(logits[base + completion[pos]] - max - Math.log(sum), t.getTokenLogprobs(pos), 1e-4,
-              "position " + pos);
+          assertEquals(dev.rcsd.engine.LogSoftmax.logProb(logits, (prefix.length - 1 + pos) * vocab, vocab,
+              completion[pos]), t.getTokenLogprobs(pos), 1e-4, "position " + pos);
         }
       }
       // scoring again gives the same analyses and scores; another batch seed draws other analyses

@@ -26,16 +26,7 @@ class UpdateDirectionTest {
   static double logProb(PolicyModel m, int token) {
     float[] logits = m.logits(PROMPT);
     int v = CONFIG.vocabSize();
-    int base = (PROMPT.length - 1) * v;
-    double max = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < v; i++) {
-      max = Math.max(max, logits[base + i]);
-    }
-    double sum = 0;
-    for (int i = 0; i < v; i++) {
-      sum += Math.exp(logits[base + i] - max);
-    }
-    return logits[base + token] - max - Math.log(sum);
+    return dev.rcsd.engine.LogSoftmax.logProb(logits, (PROMPT.length - 1) * v, v, token);
   }
 
   static Rollout rollout(PolicyModel m, int token, float reward) {
