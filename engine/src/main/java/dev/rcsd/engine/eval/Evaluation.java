@@ -42,7 +42,12 @@ public final class Evaluation {
    */
   public static Report run(PolicyModel model, TaskTokenizer tok, PromptTemplates prompts, List<Problem> problems,
       String context, int maxNewTokens, int batchSize) {
-    Grader grader = new Grader();
+    return run(model, tok, prompts, problems, context, maxNewTokens, batchSize, new Grader());
+  }
+
+  /** As above, grading with {@code grader}. */
+  public static Report run(PolicyModel model, TaskTokenizer tok, PromptTemplates prompts, List<Problem> problems,
+      String context, int maxNewTokens, int batchSize, Grader grader) {
     Sampler sampler = new Sampler(model);
     SamplingSettings greedy = new SamplingSettings(0f, 0, 1f, maxNewTokens, Set.of(tok.eos()), 0);
     int correct = 0;

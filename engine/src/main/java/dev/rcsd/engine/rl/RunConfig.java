@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rcsd.engine.model.Lora;
 import dev.rcsd.engine.sft.Warmup;
+import dev.rcsd.engine.task.DataFields;
 import dev.rcsd.engine.task.PromptTemplates;
 import dev.rcsd.engine.train.AdamWSettings;
 import dev.rcsd.kernels.LossParams;
@@ -36,7 +37,9 @@ import java.util.Map;
  * @param evalEvery steps between evaluations on the first {@code evalProblems} test problems (0: never)
  * @param init the initial checkpoint; "" trains one with {@code warmup}
  * @param warmup the SFT warm-up used when no initial checkpoint is given
- * @param data a folder with train.jsonl, test.jsonl (and tokenizer.json), or "" for the built-in generator
+ * @param data a folder with train.jsonl, test.jsonl (and tokenizer.json); a rubric dataset file
+ *     (.jsonl or .parquet, {@link dev.rcsd.engine.task.RubricDataset}), split into {@code testProblems}
+ *     held-out problems by a seeded shuffle and the rest; or "" for the built-in generator
  * @param dataSeed the built-in generator's seed
  * @param trainProblems the built-in generator's train split size
  * @param testProblems the built-in generator's test split size
@@ -48,6 +51,10 @@ import java.util.Map;
  * @param reasonFirst the released RCSD's reason-first teacher for the rubric and reference contexts
  * @param update how the update stage computes the loss: in chunks of rows (the default) or on
  *     every position's logits at once
+ * @param strictAnswers grade final answers as text only (up to spacing) instead of as numbers with
+ *     units where the reference is one
+ * @param dataFields the names of a rubric dataset's fields when {@code data} is a .jsonl or
+ *     .parquet file
  */
 public record RunConfig(
     String method,
@@ -77,7 +84,9 @@ public record RunConfig(
     String reduction,
     LoraSettings lora,
     ReasonFirst reasonFirst,
-    Update update) {
+    Update update,
+    DataFields dataFields,
+    boolean strictAnswers) {
 
   public static final List<String> METHODS = List.of("grpo", "opsd", "rcsd", "rcsd-criteria");
   public static final String TOKEN_MEAN = "token-mean";
@@ -200,6 +209,9 @@ public record RunConfig(
     if (reasonFirst == null) { // nor reason-first teachers
       reasonFirst = ReasonFirst.OFF;
     }
+    if (dataFields == null) { // nor rubric datasets
+      dataFields = DataFields.DEFAULTS;
+    }
     if (update == null) { // nor chunked updates
       update = Update.DEFAULTS;
     }
@@ -256,7 +268,7 @@ public record RunConfig(
         new Grpo(true, "token-mean"), new Opsd("full", 20), new Criteria(0.0), "correct", rcsd ? 20 : 0,
         new Optimizer(5e-5, 5, "constant", 1.0, 0.0, 1.0), "simd", 20, 20, 200, "", Warmup.DEFAULTS,
         PromptTemplates.DEFAULTS, "", 1, 40_000, 400, rcsd ? SEQ_MEAN_TOKEN_MEAN : TOKEN_MEAN, LoraSettings.OFF,
-        new ReasonFirst(rcsd, ReasonFirst.OFF.maxTokens()), Update.DEFAULTS);
+        new ReasonFirst(rcsd, ReasonFirst.OFF.maxTokens()), Update.DEFAULTS, DataFields.DEFAULTS, false);
   }
 
   /** The defaults of {@code method} overridden by the fields present in {@code json}. */

@@ -25,7 +25,7 @@ public final class ScoreStage {
 
   public static List<Rollout> run(List<Rollout> sampled, Map<String, Problem> problems, PolicyModel initial,
       TaskTokenizer tok, RunConfig c, Method method, long batchSeed) {
-    Grader grader = new Grader();
+    Grader grader = new Grader(c.strictAnswers());
     for (Rollout r : sampled) {
       if (!problems.containsKey(r.getPromptId())) {
         throw new IllegalArgumentException("rollout of unknown problem '" + r.getPromptId() + "'");

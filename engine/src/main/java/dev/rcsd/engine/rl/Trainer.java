@@ -3,6 +3,7 @@ package dev.rcsd.engine.rl;
 import dev.rcsd.engine.eval.Evaluation;
 import dev.rcsd.engine.model.Lora;
 import dev.rcsd.engine.model.PolicyModel;
+import dev.rcsd.engine.task.Grader;
 import dev.rcsd.engine.task.ModelTokenizer;
 import dev.rcsd.engine.task.Problem;
 import dev.rcsd.engine.task.TaskTokenizer;
@@ -196,6 +197,7 @@ public final class Trainer {
   }
 
   static Evaluation.Report evaluate(PolicyModel model, TaskTokenizer tok, RunConfig c, List<Problem> problems) {
-    return Evaluation.run(model, tok, c.prompts(), problems, "student", c.sampling().maxNewTokens(), 64);
+    return Evaluation.run(model, tok, c.prompts(), problems, "student", c.sampling().maxNewTokens(), 64,
+        new Grader(c.strictAnswers()));
   }
 }

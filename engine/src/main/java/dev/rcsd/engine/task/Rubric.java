@@ -2,14 +2,55 @@ package dev.rcsd.engine.task;
 
 import java.util.List;
 
-/** A validated rubric: 3 to 25 criteria, at least one pitfall. */
-public record Rubric(List<Criterion> criteria) {
+/**
+ * A validated rubric. One of RCSD's published form (the built-in task, our JSONL) has 3 to 25
+ * criteria, at least one pitfall, descriptions of at most 40 words; one imported from a dataset
+ * ({@link #imported}) needs only criteria with a title, a description and a weight.
+ *
+ * @param published whether the published rules were checked
+ */
+public record Rubric(List<Criterion> criteria, boolean published) {
   public static final int MIN = 3;
   public static final int MAX = 25;
+  /** The most criteria an imported rubric may have (one teacher pass each for rcsd-criteria). */
+  public static final int MAX_IMPORTED = 64;
 
-  /** Checks the published rubric rules; messages name the criterion and the field. */
+  /** A rubric of the published form. */
+  public Rubric(List<Criterion> criteria) {
+    this(criteria, true);
+  }
+
+  /** A rubric from a dataset: 1 to 64 criteria with a title, a description and a weight. */
+  public static Rubric imported(List<Criterion> criteria) {
+    return new Rubric(criteria, false);
+  }
+
+  /** Checks the rubric rules; messages name the criterion and the field. */
   public Rubric {
     criteria = List.copyOf(criteria);
+    if (published) {
+      checkPublished(criteria);
+    } else {
+      checkImported(criteria);
+    }
+  }
+
+  private static void checkImported(List<Criterion> criteria) {
+    if (criteria.isEmpty() || criteria.size() > MAX_IMPORTED) {
+      throw new RubricException("rubric has " + criteria.size() + " criteria; it needs 1 to " + MAX_IMPORTED);
+    }
+    for (int i = 0; i < criteria.size(); i++) {
+      Criterion c = criteria.get(i);
+      if (c.title() == null || c.title().isBlank() || c.description() == null || c.description().isBlank()) {
+        throw new RubricException("criterion " + (i + 1) + ": title or description is empty");
+      }
+      if (c.weight() < -1 || c.weight() > 10 || c.weight() == 0) {
+        throw new RubricException("criterion " + (i + 1) + ": weight " + c.weight() + " is not -1 (pitfall) or 1..10");
+      }
+    }
+  }
+
+  private static void checkPublished(List<Criterion> criteria) {
     if (criteria.size() < MIN || criteria.size() > MAX) {
       throw new RubricException("rubric has " + criteria.size() + " criteria; it needs " + MIN + " to " + MAX);
     }

@@ -1,0 +1,219 @@
+package dev.rcsd.engine.task;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rcsd.io.FormatException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Rubric datasets in the common published forms: JSON Lines ({@code .jsonl}) or Parquet
+ * ({@code .parquet}), one problem per record, as RubricHub and RaR publish them:
+ *
+ * <pre>
+ *   {"prompt" | "question", "reference_answer" | "answer", "reference_solution"?, "id"?,
+ *    "rubric": [{"description" | "criterion", "weight" | "points" | "importance", "title"?}, ...]}
+ * </pre>
+ *
+ * Other field names through {@link DataFields}. A criterion's weight is its number (negative: a
+ * pitfall, -1) or, without one, its label: {@code Essential} 8, {@code Important} 5,
+ * {@code Optional} 2, {@code Pitfall} -1 (also read from a RaR title such as "Essential
+ * Criteria: ..."). The rubric may be a string holding a JSON array (common in Parquet files).
+ * Everything is checked before anything is returned; an error names the file, the line (row) and
+ * the field.
+ */
+public final class RubricDataset {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Labels and the weights they stand for. */
+  static final List<String> LABELS = List.of("essential", "important", "optional", "pitfall");
+  static final int[] LABEL_WEIGHTS = {8, 5, 2, -1};
+
+  private RubricDataset() {}
+
+  /** Whether a path names a dataset file this reader takes (rather than a folder of our JSONL). */
+  public static boolean isDatasetFile(Path p) {
+    String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
+    return Files.isRegularFile(p) && (name.endsWith(".jsonl") || name.endsWith(".parquet"));
+  }
+
+  public static List<Problem> read(Path file, DataFields fields) throws IOException {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    String stem = file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+    List<Problem> out = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    if (name.endsWith(".parquet")) {
+      List<JsonNode> rows = ParquetRows.read(file);
+      for (int n = 0; n < rows.size(); n++) {
+        add(out, ids, file, "row " + (n + 1), stem + "-" + (n + 1), rows.get(n), fields);
+      }
+    } else if (name.endsWith(".jsonl")) {
+      try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        String line;
+        for (int n = 1; (line = in.readLine()) != null; n++) {
+          if (line.isBlank()) {
+            continue;
+          }
+          JsonNode record;
+          try {
+            record = JSON.readTree(line);
+          } catch (JsonProcessingException e) {
+            throw new FormatException(file, "line " + n + ": not JSON: " + e.getOriginalMessage());
+          }
+          add(out, ids, file, "line " + n, stem + "-" + n, record, fields);
+        }
+      }
+    } else {
+      throw new FormatException(file, "not a rubric dataset: expected a .jsonl or .parquet file");
+    }
+    if (out.isEmpty()) {
+      throw new FormatException(file, "holds no problems");
+    }
+    return out;
+  }
+
+  private static void add(List<Problem> out, Set<String> ids, Path file, String where, String defaultId,
+      JsonNode record, DataFields f) throws FormatException {
+    if (record == null || !record.isObject()) {
+      throw new FormatException(file, where + ": not an object");
+    }
+    try {
+      Problem p = problem(record, f, defaultId);
+      if (!ids.add(p.id())) {
+        throw new IllegalArgumentException("id: '" + p.id() + "' appears twice");
+      }
+      out.add(p);
+    } catch (IllegalArgumentException e) {
+      throw new FormatException(file, where + ": " + e.getMessage());
+    }
+  }
+
+  static Problem problem(JsonNode r, DataFields f, String defaultId) {
+    JsonNode idNode = first(r, f.id());
+    String id = idNode == null || idNode.isNull() ? defaultId : idNode.asText();
+    String question = text(r, f.question(), true);
+    String answer = text(r, f.referenceAnswer(), true);
+    String solution = text(r, f.referenceSolution(), false);
+    JsonNode rubric = first(r, f.rubric());
+    String rubricName = name(r, f.rubric());
+    if (rubric != null && rubric.isTextual()) {
+      try {
+        rubric = JSON.readTree(rubric.asText());
+      } catch (JsonProcessingException e) {
+        throw new IllegalArgumentException(rubricName + ": a string that is not a JSON array: "
+            + e.getOriginalMessage());
+      }
+    }
+    if (rubric == null || !rubric.isArray() || rubric.isEmpty()) {
+      throw new IllegalArgumentException((rubricName == null ? f.rubric().get(0) : rubricName)
+          + ": missing, empty or not an array of criteria");
+    }
+    List<Criterion> criteria = new ArrayList<>();
+    for (int i = 0; i < rubric.size(); i++) {
+      criteria.add(criterion(rubric.get(i), f, rubricName + "[" + i + "]"));
+    }
+    try {
+      return new Problem(id, question, answer, solution == null ? answer : solution, Rubric.imported(criteria), "",
+          0);
+    } catch (Rubric.RubricException e) {
+      throw new IllegalArgumentException(rubricName + ": " + e.getMessage());
+    }
+  }
+
+  private static Criterion criterion(JsonNode c, DataFields f, String where) {
+    if (c == null || !c.isObject()) {
+      throw new IllegalArgumentException(where + ": not an object");
+    }
+    String description = text(c, f.description(), false);
+    if (description == null || description.isBlank()) {
+      throw new IllegalArgumentException(where + "." + f.description().get(0) + ": missing or empty");
+    }
+    String title = text(c, f.title(), false);
+    String label = text(c, f.importance(), false);
+    JsonNode w = first(c, f.weight());
+    int weight;
+    if (w != null && !w.isNull()) {
+      if (!w.isNumber()) {
+        throw new IllegalArgumentException(where + "." + name(c, f.weight()) + ": '" + w.asText() + "' is not a number");
+      }
+      double x = w.asDouble();
+      if (x == 0 || Math.abs(x) > 10 || !Double.isFinite(x)) {
+        throw new IllegalArgumentException(where + "." + name(c, f.weight()) + ": " + x
+            + " is not a pitfall (< 0) or a weight in (0, 10]");
+      }
+      weight = x < 0 ? -1 : (int) Math.max(1, Math.round(x));
+    } else {
+      String from = label != null ? label : title;
+      int k = from == null ? -1 : labelIndex(from);
+      if (k < 0) {
+        throw new IllegalArgumentException(where + ": no " + f.weight().get(0) + " and no " + f.importance().get(0)
+            + " label (Essential, Important, Optional or Pitfall)" + (label == null ? "" : ": '" + label + "'"));
+      }
+      weight = LABEL_WEIGHTS[k];
+      label = label == null ? LABELS.get(k) : label;
+    }
+    if (title == null || title.isBlank()) {
+      title = label != null ? label : firstWords(description, 6);
+    }
+    return new Criterion(title.strip(), description.strip(), weight, null);
+  }
+
+  /** The label a text starts with (case-insensitive), e.g. "Essential Criteria: ...", or -1. */
+  static int labelIndex(String text) {
+    String t = text.strip().toLowerCase(Locale.ROOT);
+    for (int i = 0; i < LABELS.size(); i++) {
+      if (t.startsWith(LABELS.get(i))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static String firstWords(String text, int n) {
+    String[] words = text.strip().split("\\s+");
+    return String.join(" ", java.util.Arrays.copyOf(words, Math.min(n, words.length)));
+  }
+
+  private static JsonNode first(JsonNode r, List<String> names) {
+    for (String n : names) {
+      if (r.has(n)) {
+        return r.get(n);
+      }
+    }
+    return null;
+  }
+
+  private static String name(JsonNode r, List<String> names) {
+    for (String n : names) {
+      if (r.has(n)) {
+        return n;
+      }
+    }
+    return names.get(0);
+  }
+
+  private static String text(JsonNode r, List<String> names, boolean required) {
+    JsonNode v = first(r, names);
+    if (v == null || v.isNull()) {
+      if (required) {
+        throw new IllegalArgumentException(String.join(" | ", names) + ": missing");
+      }
+      return null;
+    }
+    if (!v.isTextual() && !v.isNumber()) {
+      throw new IllegalArgumentException(name(r, names) + ": not a string");
+    }
+    if (required && v.asText().isBlank()) {
+      throw new IllegalArgumentException(name(r, names) + ": empty");
+    }
+    return v.asText();
+  }
+}

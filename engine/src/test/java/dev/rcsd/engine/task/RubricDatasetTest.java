@@ -1,0 +1,160 @@
+package dev.rcsd.engine.task;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rcsd.io.FormatException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.MessageTypeParser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Rubric datasets as RubricHub and RaR publish them, in JSON Lines and Parquet. */
+public class RubricDatasetTest {
+  @TempDir Path tmp;
+
+  static final String RUBRICHUB = """
+      {"prompt": "A 2 kg cart is pushed with 6 N. What is its acceleration?", "answer": "\\\\boxed{3\\\\,\\\\text{m/s^2}}", \
+      "rubric": [{"criterion": "Uses Newton's second law, a = F / m.", "points": 5}, \
+      {"criterion": "States the unit.", "importance": "Optional"}, \
+      {"criterion": "Confuses mass and weight.", "points": -2}]}
+      {"id": "rar-7", "question": "Name the SI unit of power.", "reference_answer": "watt", \
+      "rubric": "[{\\"title\\": \\"Essential Criteria: names the watt\\", \\"description\\": \\"Answers watt (W).\\"}, \
+      {\\"title\\": \\"Pitfall Criteria: joule\\", \\"description\\": \\"Answers joule.\\"}]"}
+      """;
+
+  @Test
+  void readsRubricHubAndRarStyleRecords() throws IOException {
+    Path f = tmp.resolve("science.jsonl");
+    Files.writeString(f, RUBRICHUB);
+    List<Problem> ps = RubricDataset.read(f, DataFields.DEFAULTS);
+    assertEquals(2, ps.size());
+    Problem a = ps.get(0);
+    assertEquals("science-1", a.id());
+    assertTrue(a.question().startsWith("A 2 kg cart"));
+    assertEquals(a.referenceAnswer(), a.referenceSolution(), "no solution: the answer stands in");
+    List<Criterion> c = a.rubric().criteria();
+    assertEquals(List.of(5, 2, -1), c.stream().map(Criterion::weight).toList());
+    assertEquals("Optional", c.get(1).title());
+    assertEquals("Uses Newton's second law, a =", c.get(0).title(), "the first words when there is no title");
+    Problem b = ps.get(1);
+    assertEquals("rar-7", b.id());
+    assertEquals(List.of(8, -1), b.rubric().criteria().stream().map(Criterion::weight).toList());
+    assertEquals("Essential Criteria: names the watt", b.rubric().criteria().get(0).title());
+    // graded with its boxed answer
+    assertTrue(new Grader().grade(a, "a = F / m = 3 \\boxed{3 \\, m/s^2}").correct());
+  }
+
+  @Test
+  void aFieldMapCoversOtherNames() throws IOException {
+    Path f = tmp.resolve("other.jsonl");
+    Files.writeString(f, "{\"q\": \"2 + 2?\", \"gold\": \"4\", \"checklist\": [{\"item\": \"says 4\", \"w\": 3}]}\n");
+    DataFields map = new DataFields(List.of("id"), List.of("q"), List.of("gold"), List.of("solution"),
+        List.of("checklist"), List.of("title"), List.of("item"), List.of("w"), List.of("importance"));
+    Problem p = RubricDataset.read(f, map).get(0);
+    assertEquals("2 + 2?", p.question());
+    assertEquals(3, p.rubric().criteria().get(0).weight());
+  }
+
+  @Test
+  void malformedRecordsNameTheFileLineAndField() throws IOException {
+    assertRefused("{\"answer\": \"4\", \"rubric\": [{\"criterion\": \"x\", \"points\": 1}]}", "line 1",
+        "question | prompt | problem: missing");
+    assertRefused("{\"prompt\": \"q\", \"answer\": \"4\", \"rubric\": []}", "line 1", "rubric: missing, empty");
+    assertRefused("{\"prompt\": \"q\", \"answer\": \"4\", \"rubric\": [{\"criterion\": \"x\"}]}", "line 1",
+        "rubric[0]: no weight and no importance label");
+    assertRefused("{\"prompt\": \"q\", \"answer\": \"4\", \"rubric\": [{\"criterion\": \"x\", \"points\": 40}]}",
+        "line 1", "rubric[0].points: 40.0 is not a pitfall");
+    assertRefused("{\"prompt\": \"q\", \"answer\": \"4\", \"rubric\": [{\"points\": 1}]}", "line 1",
+        "rubric[0].description: missing or empty");
+    assertRefused("{\"prompt\": \"q\", \"answer\": \"4\", \"rubric\": \"[{oops\"}", "line 1",
+        "rubric: a string that is not a JSON array");
+    assertRefused("\n{\"prompt\": \"q\", \"answer\": \"4\", \"rubric\": [{\"criterion\": \"x\", \"points\": 1}]", "line 2",
+        "not JSON");
+    String ok = "{\"id\": \"a\", \"prompt\": \"q\", \"answer\": \"4\", \"rubric\": [{\"criterion\": \"x\", \"points\": 1}]}";
+    assertRefused(ok + "\n" + ok, "line 2", "id: 'a' appears twice");
+  }
+
+  private void assertRefused(String content, String where, String what) throws IOException {
+    Path f = tmp.resolve("bad.jsonl");
+    Files.writeString(f, content);
+    FormatException e = assertThrows(FormatException.class, () -> RubricDataset.read(f, DataFields.DEFAULTS));
+    assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains(where + ": ")
+        && e.getMessage().contains(what), e.getMessage());
+  }
+
+  static final MessageType SCHEMA = MessageTypeParser.parseMessageType("""
+      message problem {
+        required binary prompt (STRING);
+        required binary answer (STRING);
+        optional group rubric (LIST) {
+          repeated group list {
+            optional group element {
+              optional binary criterion (STRING);
+              optional double points;
+              optional binary importance (STRING);
+            }
+          }
+        }
+      }""");
+
+  /** A RubricHub-style Parquet file: a LIST column of structs. */
+  public static Path writeParquet(Path file, int problems) throws IOException {
+    SimpleGroupFactory groups = new SimpleGroupFactory(SCHEMA);
+    try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(file))
+        .withConf(new PlainParquetConfiguration()).withType(SCHEMA).build()) {
+      for (int i = 0; i < problems; i++) {
+        Group g = groups.newGroup().append("prompt", "A force of " + (i + 2) + " N acts on 1 kg. Acceleration?")
+            .append("answer", "\\boxed{" + (i + 2) + " m/s^2}");
+        Group list = g.addGroup("rubric");
+        list.addGroup("list").addGroup("element").append("criterion", "Uses a = F / m.").append("points", 4.0);
+        list.addGroup("list").addGroup("element").append("criterion", "Gives the unit.").append("importance", "Important");
+        list.addGroup("list").addGroup("element").append("criterion", "Divides m by F.").append("importance", "Pitfall");
+        w.write(g);
+      }
+    }
+    return file;
+  }
+
+  @Test
+  void readsParquetWithAListOfStructs() throws IOException {
+    Path f = writeParquet(tmp.resolve("science.parquet"), 5);
+    List<Problem> ps = RubricDataset.read(f, DataFields.DEFAULTS);
+    assertEquals(5, ps.size());
+    Problem p = ps.get(3);
+    assertEquals("science-4", p.id());
+    assertEquals("\\boxed{5 m/s^2}", p.referenceAnswer());
+    assertEquals(List.of(4, 5, -1), p.rubric().criteria().stream().map(Criterion::weight).toList());
+    assertTrue(new Grader().grade(p, "so \\boxed{5 \\text{ m/s^2}}").correct());
+    Path broken = tmp.resolve("broken.parquet");
+    Files.write(broken, new byte[] {'P', 'A', 'R', '1', 0, 0, 0});
+    FormatException e = assertThrows(FormatException.class, () -> RubricDataset.read(broken, DataFields.DEFAULTS));
+    assertTrue(e.getMessage().contains(broken.toString()), e.getMessage());
+  }
+
+  @Test
+  void boxedAnswersNestAndStrictModeComparesText() {
+    assertEquals("\\frac{1}{2}", Grader.boxed("x \\boxed{1} then \\boxed{\\frac{1}{2}}"));
+    assertEquals("7", Grader.boxed("\\boxed{7} and an unclosed \\boxed{8"));
+    assertNull(Grader.boxed("no box"));
+    Problem p = new Problem("p", "q", "12 J", "s", Rubric.imported(List.of(new Criterion("t", "d", 1, null))), "", 0);
+    assertTrue(new Grader().grade(p, "\\boxed{0.012 kJ}").correct(), "numbers with units convert");
+    assertTrue(new Grader().grade(p, "Answer: 12 J").correct(), "the marker still works");
+    assertTrue(!new Grader(true).grade(p, "\\boxed{0.012 kJ}").correct(), "strict: text only");
+    assertTrue(new Grader(true).grade(p, "\\boxed{ 12  J }").correct());
+    Problem text = new Problem("t", "q", "\\boxed{watt}", "s", p.rubric(), "", 0);
+    assertTrue(new Grader().grade(text, "It is the \\boxed{\\text{watt}}.").correct());
+  }
+}
