@@ -87,7 +87,8 @@ final class StageCommand {
       }
       TaskData data = TaskData.load(c);
       RolloutReader.Batch b;
-      try (TaskTokenizer tok = ModelTokenizer.of(policy); PolicyModel m = PolicyModel.load(policy)) {
+      try (TaskTokenizer tok = ModelTokenizer.of(policy).withTemplateVariables(c.chatTemplateVariables());
+          PolicyModel m = PolicyModel.load(policy)) {
         b = Stages.sample(m, tok, data, c, step, cursor, policy.toString(), Rcsd.producer());
       }
       Stages.write(out, b);
@@ -129,7 +130,8 @@ final class StageCommand {
       }
       TaskData data = TaskData.load(c);
       RolloutReader.Batch scored;
-      try (TaskTokenizer tok = ModelTokenizer.of(teacher); PolicyModel m = PolicyModel.load(teacher)) {
+      try (TaskTokenizer tok = ModelTokenizer.of(teacher).withTemplateVariables(c.chatTemplateVariables());
+          PolicyModel m = PolicyModel.load(teacher)) {
         scored = Stages.score(sampled, data.byId(), m, TeacherHead.of(m), tok, Rcsd.producer());
       }
       Stages.write(out, scored);

@@ -49,7 +49,7 @@ public final class Evaluation {
   public static Report run(PolicyModel model, TaskTokenizer tok, PromptTemplates prompts, List<Problem> problems,
       String context, int maxNewTokens, int batchSize, Grader grader) {
     Sampler sampler = new Sampler(model);
-    SamplingSettings greedy = new SamplingSettings(0f, 0, 1f, maxNewTokens, Set.of(tok.eos()), 0);
+    SamplingSettings greedy = new SamplingSettings(0f, 0, 1f, maxNewTokens, tok.stops(), 0);
     int correct = 0;
     double rubric = 0;
     int scored = 0;
@@ -59,7 +59,7 @@ public final class Evaluation {
       List<Problem> chunk = problems.subList(from, Math.min(problems.size(), from + batchSize));
       List<int[]> inputs = new ArrayList<>();
       for (Problem p : chunk) {
-        inputs.add(SftData.withBos(tok, tok.encode(prompts.context(context, p))));
+        inputs.add(tok.prompt(prompts.context(context, p)));
       }
       List<Completion> out = sampler.generate(inputs, greedy);
       for (int i = 0; i < chunk.size(); i++) {

@@ -47,7 +47,7 @@ final class ReasonFirstTeacher {
       Problem p = problems.get(r.getPromptId());
       for (String ctx : method.teacherContexts(p)) {
         if (applies(c, ctx)) {
-          prompts.computeIfAbsent(key(p, ctx), k -> SftData.withBos(tok, tok.encode(c.prompts().analysis(ctx, p))));
+          prompts.computeIfAbsent(key(p, ctx), k -> tok.prompt(c.prompts().analysis(ctx, p)));
         }
       }
     }
@@ -57,7 +57,7 @@ final class ReasonFirstTeacher {
     }
     RunConfig.Sampling s = c.sampling();
     List<Completion> drawn = new Sampler(initial).generate(new ArrayList<>(prompts.values()), new SamplingSettings(
-        s.temperature(), s.topK(), s.topP(), c.reasonFirst().maxTokens(), Set.of(tok.eos()), seed(batchSeed)));
+        s.temperature(), s.topK(), s.topP(), c.reasonFirst().maxTokens(), tok.stops(), seed(batchSeed)));
     int i = 0;
     for (String k : prompts.keySet()) {
       out.put(k, drawn.get(i++));
@@ -71,12 +71,6 @@ final class ReasonFirstTeacher {
 
   /** The teacher's prefix: analysis prompt, then the analysis, then the transition. */
   static int[] prefix(TaskTokenizer tok, PromptTemplates prompts, String context, Problem p, int[] analysis) {
-    int[] head = SftData.withBos(tok, tok.encode(prompts.analysis(context, p)));
-    int[] tail = tok.encode(prompts.transition());
-    int[] out = new int[head.length + analysis.length + tail.length];
-    System.arraycopy(head, 0, out, 0, head.length);
-    System.arraycopy(analysis, 0, out, head.length, analysis.length);
-    System.arraycopy(tail, 0, out, head.length + analysis.length, tail.length);
-    return out;
+    return tok.prompt(prompts.analysis(context, p), analysis, prompts.transition());
   }
 }

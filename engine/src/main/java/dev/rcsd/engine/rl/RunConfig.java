@@ -53,6 +53,7 @@ import java.util.Map;
  *     every position's logits at once
  * @param strictAnswers grade final answers as text only (up to spacing) instead of as numbers with
  *     units where the reference is one
+ * @param chatTemplateVariables variables of the model's chat template, e.g. {@code enable_thinking}
  * @param dataFields the names of a rubric dataset's fields when {@code data} is a .jsonl or
  *     .parquet file
  */
@@ -86,7 +87,8 @@ public record RunConfig(
     ReasonFirst reasonFirst,
     Update update,
     DataFields dataFields,
-    boolean strictAnswers) {
+    boolean strictAnswers,
+    Map<String, Object> chatTemplateVariables) {
 
   public static final List<String> METHODS = List.of("grpo", "opsd", "rcsd", "rcsd-criteria");
   public static final String TOKEN_MEAN = "token-mean";
@@ -209,6 +211,7 @@ public record RunConfig(
     if (reasonFirst == null) { // nor reason-first teachers
       reasonFirst = ReasonFirst.OFF;
     }
+    chatTemplateVariables = chatTemplateVariables == null ? Map.of() : Map.copyOf(chatTemplateVariables);
     if (dataFields == null) { // nor rubric datasets
       dataFields = DataFields.DEFAULTS;
     }
@@ -268,7 +271,7 @@ public record RunConfig(
         new Grpo(true, "token-mean"), new Opsd("full", 20), new Criteria(0.0), "correct", rcsd ? 20 : 0,
         new Optimizer(5e-5, 5, "constant", 1.0, 0.0, 1.0), "simd", 20, 20, 200, "", Warmup.DEFAULTS,
         PromptTemplates.DEFAULTS, "", 1, 40_000, 400, rcsd ? SEQ_MEAN_TOKEN_MEAN : TOKEN_MEAN, LoraSettings.OFF,
-        new ReasonFirst(rcsd, ReasonFirst.OFF.maxTokens()), Update.DEFAULTS, DataFields.DEFAULTS, false);
+        new ReasonFirst(rcsd, ReasonFirst.OFF.maxTokens()), Update.DEFAULTS, DataFields.DEFAULTS, false, Map.of());
   }
 
   /** The defaults of {@code method} overridden by the fields present in {@code json}. */

@@ -26,14 +26,14 @@ public final class SampleStage {
   public static List<Rollout> run(PolicyModel policy, TaskTokenizer tok, List<Problem> problems, RunConfig c, long step) {
     List<int[]> prompts = new ArrayList<>();
     for (Problem p : problems) {
-      int[] ids = SftData.withBos(tok, tok.encode(c.prompts().student(p)));
+      int[] ids = tok.prompt(c.prompts().student(p));
       for (int g = 0; g < c.samplesPerPrompt(); g++) {
         prompts.add(ids);
       }
     }
     RunConfig.Sampling s = c.sampling();
     List<Completion> out = new Sampler(policy).generate(prompts,
-        new SamplingSettings(s.temperature(), s.topK(), s.topP(), s.maxNewTokens(), Set.of(tok.eos()), seed(c.seed(), step)));
+        new SamplingSettings(s.temperature(), s.topK(), s.topP(), s.maxNewTokens(), tok.stops(), seed(c.seed(), step)));
     List<Rollout> rollouts = new ArrayList<>(out.size());
     for (int i = 0; i < out.size(); i++) {
       Problem p = problems.get(i / c.samplesPerPrompt());

@@ -96,7 +96,7 @@ public final class Trainer {
     TaskData data = TaskData.load(c);
     Map<String, Problem> problems = data.byId();
     InitialModel.ensure(dir.init(), c, data, listener, producer);
-    try (TaskTokenizer tok = ModelTokenizer.of(dir.init());
+    try (TaskTokenizer tok = ModelTokenizer.of(dir.init()).withTemplateVariables(c.chatTemplateVariables());
         PolicyModel initial = PolicyModel.load(dir.init());
         PolicyModel policy = policy(dir.init(), c);
         AdamW opt = new AdamW(policy.block(), policy.manager(), c.adamW());

@@ -67,7 +67,7 @@ public final class SftData {
 
   /** {@code <bos> prompt} followed by {@code solution <eos>}. */
   public static TokenBatch.Sequence sequence(TaskTokenizer tok, String prompt, String solution) {
-    return new TokenBatch.Sequence(withBos(tok, tok.encode(prompt)), withEos(tok, tok.encode(solution)));
+    return new TokenBatch.Sequence(tok.prompt(prompt), withEos(tok, tok.encode(solution)));
   }
 
   public static int[] withBos(TaskTokenizer tok, int[] ids) {

@@ -25,7 +25,20 @@ public final class ModelTokenizer {
     }
   }
 
+  /** The model's tokenizer with its chat template and special tokens (TaskTokenizer.of). */
   public static TaskTokenizer of(Path model) throws IOException {
-    return TaskTokenizer.fromJson(json(model));
+    return TaskTokenizer.of(json(model), companion(model, "tokenizer_config.json"),
+        companion(model, "generation_config.json"), companion(model, "chat_template.jinja"));
+  }
+
+  /** A Hugging Face companion file of a model: beside its weights, or in its checkpoint's metadata; null if absent. */
+  public static String companion(Path model, String name) throws IOException {
+    if (Files.isDirectory(model)) {
+      Path f = model.resolve(name);
+      return Files.isRegularFile(f) ? Files.readString(f) : null;
+    }
+    try (CheckpointReader r = CheckpointReader.open(model)) {
+      return r.header().getMetadataMap().get(HfFolder.FILE_PREFIX + name);
+    }
   }
 }

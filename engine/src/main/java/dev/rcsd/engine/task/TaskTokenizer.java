@@ -35,10 +35,126 @@ public final class TaskTokenizer implements AutoCloseable {
 
   private final HuggingFaceTokenizer tokenizer;
   private final int vocabSize;
+  private final int bos;
+  private final List<Integer> stops;
+  private final int pad;
+  private final boolean canonical;
+  private final ChatTemplate chat;
+  private final boolean prependBos;
+  private final Map<String, Object> templateVariables;
 
   private TaskTokenizer(HuggingFaceTokenizer tokenizer, int vocabSize) {
+    this(tokenizer, vocabSize, 1, List.of(2), 0, true, EMBEDDED, true, Map.of());
+  }
+
+  private TaskTokenizer(HuggingFaceTokenizer tokenizer, int vocabSize, int bos, List<Integer> stops, int pad,
+      boolean canonical, ChatTemplate chat, boolean prependBos, Map<String, Object> templateVariables) {
     this.tokenizer = tokenizer;
     this.vocabSize = vocabSize;
+    this.bos = bos;
+    this.stops = List.copyOf(stops);
+    this.pad = pad;
+    this.canonical = canonical;
+    this.chat = chat;
+    this.prependBos = prependBos;
+    this.templateVariables = Map.copyOf(templateVariables);
+  }
+
+  /**
+   * The built-in task's template, in the same form as a model's: the user's text as it is (the
+   * built-in tokenizer puts {@code <bos>} before the rendered prompt itself).
+   */
+  static final ChatTemplate EMBEDDED = new ChatTemplate("{% for m in messages %}{{ m.content }}{% endfor %}", null,
+      null);
+
+  /**
+   * A model's tokenizer from its Hugging Face files: tokenizer.json (any model DJL's tokenizers
+   * read: byte-level BPE, word-level, ...), and where present tokenizer_config.json (chat_template,
+   * bos/eos/pad tokens), generation_config.json (eos_token_id, one or a list: the stop ids;
+   * bos_token_id, pad_token_id) and chat_template.jinja. Without a chat template, prompts are the
+   * text after the bos token, as the built-in task's. A word-level tokenizer decodes to canonical
+   * text (the built-in task's form); others decode to exact text.
+   *
+   * @param tokenizerConfig tokenizer_config.json's text, or null
+   * @param generationConfig generation_config.json's text, or null
+   * @param chatTemplate chat_template.jinja's text, or null
+   */
+  public static TaskTokenizer of(String tokenizerJson, String tokenizerConfig, String generationConfig,
+      String chatTemplate) throws IOException {
+    TaskTokenizer base = fromJson(tokenizerJson);
+    com.fasterxml.jackson.databind.JsonNode tc = tokenizerConfig == null ? JSON.createObjectNode()
+        : JSON.readTree(tokenizerConfig);
+    com.fasterxml.jackson.databind.JsonNode gc = generationConfig == null ? JSON.createObjectNode()
+        : JSON.readTree(generationConfig);
+    String bosText = special(tc.get("bos_token"));
+    String eosText = special(tc.get("eos_token"));
+    String padText = special(tc.get("pad_token"));
+    int bos = gc.path("bos_token_id").isInt() ? gc.get("bos_token_id").asInt()
+        : bosText != null ? base.special("bos_token", bosText) : base.known(BOS);
+    List<Integer> stops = new ArrayList<>();
+    com.fasterxml.jackson.databind.JsonNode eos = gc.get("eos_token_id");
+    if (eos != null && eos.isArray()) {
+      eos.forEach(e -> stops.add(e.asInt()));
+    } else if (eos != null && eos.isInt()) {
+      stops.add(eos.asInt());
+    } else if (eosText != null) {
+      stops.add(base.special("eos_token", eosText));
+    } else {
+      stops.add(base.special("eos_token", EOS));
+    }
+    int pad = padText != null ? base.special("pad_token", padText)
+        : gc.path("pad_token_id").isInt() ? gc.get("pad_token_id").asInt()
+        : base.known(PAD) >= 0 ? base.known(PAD) : stops.get(0);
+    String template = chatTemplate != null ? chatTemplate : template(tc.get("chat_template"));
+    boolean wordLevel = JSON.readTree(tokenizerJson).path("model").path("type").asText().equals("WordLevel");
+    ChatTemplate chat = template == null ? EMBEDDED : new ChatTemplate(template, bosText, eosText);
+    return new TaskTokenizer(base.tokenizer, base.vocabSize, bos, stops, pad, wordLevel, chat,
+        template == null && bos >= 0, Map.of());
+  }
+
+  /** This tokenizer with variables for its chat template, e.g. enable_thinking. */
+  public TaskTokenizer withTemplateVariables(Map<String, Object> variables) {
+    return new TaskTokenizer(tokenizer, vocabSize, bos, stops, pad, canonical, chat, prependBos, variables);
+  }
+
+  /** A special token of tokenizer_config.json: a string or an AddedToken object's content. */
+  private static String special(com.fasterxml.jackson.databind.JsonNode n) {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    return n.isObject() ? n.path("content").asText(null) : n.asText();
+  }
+
+  /** chat_template: a string, or a list of {name, template} (the "default" one). */
+  private static String template(com.fasterxml.jackson.databind.JsonNode n) {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (n.isTextual()) {
+      return n.asText();
+    }
+    for (com.fasterxml.jackson.databind.JsonNode t : n) {
+      if (t.path("name").asText().equals("default")) {
+        return t.path("template").asText();
+      }
+    }
+    throw new IllegalArgumentException("tokenizer_config.json: chat_template is a list without a 'default' entry");
+  }
+
+  /** The id of a token the vocabulary holds as one token, or -1. */
+  private int known(String text) {
+    long[] ids = tokenizer.encode(text, false, false).getIds();
+    return ids.length == 1 && tokenizer.decode(ids, false).equals(text) ? (int) ids[0] : -1;
+  }
+
+  /** The id of a special token's text, which must be one token. */
+  private int special(String field, String text) {
+    long[] ids = tokenizer.encode(text, false, false).getIds();
+    if (ids.length != 1) {
+      throw new IllegalArgumentException("tokenizer_config.json: " + field + " '" + text + "' is not one token of"
+          + " tokenizer.json (it encodes to " + ids.length + ")");
+    }
+    return (int) ids[0];
   }
 
   /** Loads a tokenizer.json. */
@@ -91,15 +207,69 @@ public final class TaskTokenizer implements AutoCloseable {
   }
 
   public int pad() {
-    return 0;
+    return pad;
   }
 
+  /** The bos token's id, or -1 when the tokenizer has none (Qwen's). */
   public int bos() {
-    return 1;
+    return bos;
   }
 
+  /** The first stop id: what ends a training target. */
   public int eos() {
-    return 2;
+    return stops.get(0);
+  }
+
+  /** Every id that ends a completion (generation_config's eos_token_id list). */
+  public java.util.Set<Integer> stops() {
+    return new java.util.LinkedHashSet<>(stops);
+  }
+
+  /** The chat template prompts are rendered with. */
+  public ChatTemplate chatTemplate() {
+    return chat;
+  }
+
+  /**
+   * The ids of a prompt: {@code text} as the user's turn of a conversation rendered with the chat
+   * template, the assistant's turn opened (after the bos token where the built-in form wants it).
+   */
+  public int[] prompt(String text) {
+    String rendered = chat.render(List.of(new ChatTemplate.Message("user", text)), true, templateVariables);
+    return withBos(encode(rendered));
+  }
+
+  /**
+   * The ids of a two-turn prompt whose first reply is given as ids: the user's {@code first}, the
+   * assistant's {@code reply}, the user's {@code next}, the assistant's turn opened. The template
+   * is rendered once around a placeholder reply, so the reply's ids stay exactly as sampled.
+   */
+  public int[] prompt(String first, int[] reply, String next) {
+    String marker = "<<<rcsd:reply>>>";
+    String rendered = chat.render(List.of(new ChatTemplate.Message("user", first),
+        new ChatTemplate.Message("assistant", marker), new ChatTemplate.Message("user", next)), true,
+        templateVariables);
+    int at = rendered.indexOf(marker);
+    if (at < 0) {
+      throw new IllegalArgumentException("the chat template drops an assistant turn's text; it cannot frame a reply");
+    }
+    int[] head = withBos(encode(rendered.substring(0, at)));
+    int[] tail = encode(rendered.substring(at + marker.length()));
+    int[] out = new int[head.length + reply.length + tail.length];
+    System.arraycopy(head, 0, out, 0, head.length);
+    System.arraycopy(reply, 0, out, head.length, reply.length);
+    System.arraycopy(tail, 0, out, head.length + reply.length, tail.length);
+    return out;
+  }
+
+  private int[] withBos(int[] ids) {
+    if (!prependBos) {
+      return ids;
+    }
+    int[] out = new int[ids.length + 1];
+    out[0] = bos;
+    System.arraycopy(ids, 0, out, 1, ids.length);
+    return out;
   }
 
   public int unk() {
@@ -116,13 +286,14 @@ public final class TaskTokenizer implements AutoCloseable {
     return out;
   }
 
-  /** Canonical text of token ids, special tokens left out. */
+  /** The text of token ids, special tokens left out: canonical for a word-level tokenizer, else exact. */
   public String decode(int[] ids) {
     long[] wide = new long[ids.length];
     for (int i = 0; i < ids.length; i++) {
       wide[i] = ids[i];
     }
-    return TaskText.canonical(tokenizer.decode(wide, true));
+    String text = tokenizer.decode(wide, true);
+    return canonical ? TaskText.canonical(text) : text;
   }
 
   /** A tokenizer.json whose vocabulary is the specials and every token of {@code texts}. */

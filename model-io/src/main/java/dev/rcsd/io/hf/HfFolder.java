@@ -26,7 +26,7 @@ public final class HfFolder {
   public static final String INDEX = "model.safetensors.index.json";
   /** Small files that travel with the weights: in a checkpoint as metadata {@code file:<name>}. */
   public static final java.util.List<String> COMPANIONS = java.util.List.of("tokenizer.json", "tokenizer_config.json",
-      "generation_config.json", "special_tokens_map.json");
+      "generation_config.json", "special_tokens_map.json", "chat_template.jinja");
   /** The metadata key prefix of a companion file. */
   public static final String FILE_PREFIX = "file:";
   private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
