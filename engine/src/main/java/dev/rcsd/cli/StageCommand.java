@@ -194,7 +194,7 @@ final class StageCommand {
           }
         }
         TrainingCheckpoint.save(out, m, opt, new TrainingCheckpoint.State(stats.step(), c.method(), c,
-            Stages.cursorAfter(scored)), ModelTokenizer.json(policy), Rcsd.producer());
+            Stages.cursorAfter(scored)), ModelTokenizer.companions(policy), Rcsd.producer());
       }
       spec.commandLine().getOut().printf(Locale.ROOT, "%s: step %d of %s, loss %.5f, reward %.3f, grad norm %.4f%n",
           out, stats.step(), c.method(), stats.loss(), stats.reward(), stats.gradNorm());

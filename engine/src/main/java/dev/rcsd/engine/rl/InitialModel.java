@@ -26,8 +26,9 @@ public final class InitialModel {
     if (!c.init().isEmpty()) {
       Path from = Path.of(c.init());
       try (PolicyModel m = PolicyModel.load(from)) {
+        // the tokenizer with its chat template, stop ids and special tokens
         ModelWeights.save(m.block(), target, CheckpointHeader.newBuilder().setProducer(producer)
-            .putMetadata(ModelTokenizer.KEY, ModelTokenizer.json(from)).build());
+            .putAllMetadata(ModelTokenizer.companions(from)).build());
       }
       return;
     }

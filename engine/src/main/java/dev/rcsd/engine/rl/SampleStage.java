@@ -27,6 +27,12 @@ public final class SampleStage {
     List<int[]> prompts = new ArrayList<>();
     for (Problem p : problems) {
       int[] ids = tok.prompt(c.prompts().student(p));
+      int room = policy.config().maxPositions() - c.sampling().maxNewTokens();
+      if (ids.length > room) {
+        throw new IllegalArgumentException("problem '" + p.id() + "': its prompt is " + ids.length + " tokens; with"
+            + " sampling.max_new_tokens " + c.sampling().maxNewTokens() + " it does not fit the model's"
+            + " max_position_embeddings " + policy.config().maxPositions());
+      }
       for (int g = 0; g < c.samplesPerPrompt(); g++) {
         prompts.add(ids);
       }

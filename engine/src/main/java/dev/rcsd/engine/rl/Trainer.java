@@ -101,7 +101,7 @@ public final class Trainer {
         PolicyModel policy = policy(dir.init(), c);
         AdamW opt = new AdamW(policy.block(), policy.manager(), c.adamW());
         KernelBackend kernels = Backends.open(c.backend(), backendOptions)) {
-      String tokenizerJson = ModelTokenizer.json(dir.init());
+      java.util.Map<String, String> companions = ModelTokenizer.companions(dir.init());
       TeacherHead head = TeacherHead.of(initial);
       long step = 0;
       Cursor cursor = Cursor.START;
@@ -124,7 +124,7 @@ public final class Trainer {
           if (listener.stopRequested()) {
             if (saved < step) {
               metrics.sync();
-              save(policy, opt, c, step, cursor, tokenizerJson);
+              save(policy, opt, c, step, cursor, companions);
             }
             throw new RunStoppedException(dir.root(), step);
           }
@@ -141,7 +141,7 @@ public final class Trainer {
             stats = Stages.update(scored, policy, opt, kernels, head, before);
           } catch (NonFiniteException e) {
             if (saved < step) {
-              save(policy, opt, c, step, cursor, tokenizerJson);
+              save(policy, opt, c, step, cursor, companions);
             }
             throw new TrainingStoppedException("step " + (step + 1) + " of " + c.method() + ": " + e.getMessage()
                 + "; stopped. The last good checkpoint is " + dir.checkpoint(step) + " (steps before it are intact)", e);
@@ -156,7 +156,7 @@ public final class Trainer {
           listener.step(stats, eval);
           if (step % c.checkpointEvery() == 0 || step == c.steps()) {
             metrics.sync();
-            save(policy, opt, c, step, cursor, tokenizerJson);
+            save(policy, opt, c, step, cursor, companions);
             saved = step;
           }
         }
@@ -175,10 +175,11 @@ public final class Trainer {
     }
   }
 
-  private void save(PolicyModel policy, AdamW opt, RunConfig c, long step, Cursor cursor, String tokenizerJson)
+  private void save(PolicyModel policy, AdamW opt, RunConfig c, long step, Cursor cursor,
+      java.util.Map<String, String> companions)
       throws IOException {
     TrainingCheckpoint.save(dir.checkpoint(step), policy, opt, new TrainingCheckpoint.State(step, c.method(), c, cursor),
-        tokenizerJson, producer);
+        companions, producer);
   }
 
   /**

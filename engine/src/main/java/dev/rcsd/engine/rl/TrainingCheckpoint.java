@@ -32,8 +32,12 @@ public final class TrainingCheckpoint {
 
   private TrainingCheckpoint() {}
 
-  public static void save(Path file, PolicyModel policy, AdamW opt, State s, String tokenizerJson, String producer)
-      throws IOException {
+  /**
+   * @param companions the model's Hugging Face companion files as checkpoint metadata
+   *     ({@link ModelTokenizer#companions}: tokenizer, chat template, generation config)
+   */
+  public static void save(Path file, PolicyModel policy, AdamW opt, State s, java.util.Map<String, String> companions,
+      String producer) throws IOException {
     AdamWSettings a = opt.settings();
     TrainingState training = TrainingState.newBuilder()
         .setStep(s.step())
@@ -49,7 +53,7 @@ public final class TrainingCheckpoint {
         .setProducer(producer)
         .setConfigJson(policy.config().toJson())
         .setTraining(training)
-        .putMetadata(ModelTokenizer.KEY, tokenizerJson)
+        .putAllMetadata(companions)
         .build();
     try (CheckpointWriter w = CheckpointWriter.create(file, header)) {
       ModelWeights.writeParameters(policy.block(), w);

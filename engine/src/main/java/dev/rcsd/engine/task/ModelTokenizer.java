@@ -31,6 +31,23 @@ public final class ModelTokenizer {
         companion(model, "generation_config.json"), companion(model, "chat_template.jinja"));
   }
 
+  /**
+   * Every Hugging Face companion file of a model as checkpoint metadata ({@code file:NAME} to its
+   * text): the tokenizer (the built-in one when the model names none), and its tokenizer_config,
+   * generation_config, special_tokens_map and chat template where it has them.
+   */
+  public static java.util.Map<String, String> companions(Path model) throws IOException {
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    out.put(KEY, json(model));
+    for (String name : HfFolder.COMPANIONS) {
+      String text = name.equals("tokenizer.json") ? null : companion(model, name);
+      if (text != null) {
+        out.put(HfFolder.FILE_PREFIX + name, text);
+      }
+    }
+    return out;
+  }
+
   /** A Hugging Face companion file of a model: beside its weights, or in its checkpoint's metadata; null if absent. */
   public static String companion(Path model, String name) throws IOException {
     if (Files.isDirectory(model)) {
