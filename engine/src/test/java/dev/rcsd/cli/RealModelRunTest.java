@@ -69,6 +69,8 @@ class RealModelRunTest {
     assertEquals(0, r.code(), r.err());
     RunDir dir = new RunDir(run);
     RolloutReader.Batch scored = RolloutReader.readAll(dir.rollouts(2, "score"));
+    assertEquals(List.of(Qwen3LikeFolder.THINK, Qwen3LikeFolder.THINK_END), scored.header().getThinkTokenIdsList(),
+        "the batch names the thinking tokens for mask_thinking_tokens");
     try (TaskTokenizer tok = ModelTokenizer.of(model)) {
       for (Rollout x : scored.rollouts()) {
         int[] prompt = x.getPromptTokensList().stream().mapToInt(Integer::intValue).toArray();

@@ -53,6 +53,8 @@ import java.util.Map;
  *     every position's logits at once
  * @param strictAnswers grade final answers as text only (up to spacing) instead of as numbers with
  *     units where the reference is one
+ * @param maskThinkingTokens leave the completion's thinking ({@code <think>} to {@code </think>}) out of
+ *     the loss, as the released RCSD can; the tokenizer must have both tokens
  * @param chatTemplateVariables variables of the model's chat template, e.g. {@code enable_thinking}
  * @param dataFields the names of a rubric dataset's fields when {@code data} is a .jsonl or
  *     .parquet file
@@ -88,7 +90,8 @@ public record RunConfig(
     Update update,
     DataFields dataFields,
     boolean strictAnswers,
-    Map<String, Object> chatTemplateVariables) {
+    Map<String, Object> chatTemplateVariables,
+    boolean maskThinkingTokens) {
 
   public static final List<String> METHODS = List.of("grpo", "opsd", "rcsd", "rcsd-criteria");
   public static final String TOKEN_MEAN = "token-mean";
@@ -271,7 +274,7 @@ public record RunConfig(
         new Grpo(true, "token-mean"), new Opsd("full", 20), new Criteria(0.0), "correct", rcsd ? 20 : 0,
         new Optimizer(5e-5, 5, "constant", 1.0, 0.0, 1.0), "simd", 20, 20, 200, "", Warmup.DEFAULTS,
         PromptTemplates.DEFAULTS, "", 1, 40_000, 400, rcsd ? SEQ_MEAN_TOKEN_MEAN : TOKEN_MEAN, LoraSettings.OFF,
-        new ReasonFirst(rcsd, ReasonFirst.OFF.maxTokens()), Update.DEFAULTS, DataFields.DEFAULTS, false, Map.of());
+        new ReasonFirst(rcsd, ReasonFirst.OFF.maxTokens()), Update.DEFAULTS, DataFields.DEFAULTS, false, Map.of(), false);
   }
 
   /** The defaults of {@code method} overridden by the fields present in {@code json}. */

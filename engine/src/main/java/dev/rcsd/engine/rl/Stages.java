@@ -55,6 +55,7 @@ public final class Stages {
         .setDataCursor(DataCursor.newBuilder().setEpoch(next.cursor().epoch()).setPosition(next.cursor().position())
             .setShuffleSeed(c.seed()))
         .setConfigJson(c.toJson())
+        .addAllThinkTokenIds(java.util.Arrays.stream(tok.thinkTokens()).boxed().toList())
         .build();
     return new RolloutReader.Batch(header, rollouts);
   }
@@ -102,8 +103,10 @@ public final class Stages {
     }
     long start = System.nanoTime();
     StepStats.Builder stats = new StepStats.Builder();
+    int[] think = c.maskThinkingTokens() ? scored.header().getThinkTokenIdsList().stream().mapToInt(Integer::intValue)
+        .toArray() : new int[0];
     UpdateStage.run(policy, opt, kernels, scored.rollouts(), Method.of(c.method()), c, named.isEmpty() ? null : head,
-        schedule(c).at(step), stats);
+        think, schedule(c).at(step), stats);
     double reward = 0;
     int correct = 0;
     for (Rollout r : scored.rollouts()) {

@@ -30,11 +30,22 @@ public final class UpdateRows {
   /** The frozen head that teachers' stored hidden states go through, or null when none are stored. */
   private final TeacherHead head;
 
+  /** [N] 1 for a token in the loss, 0 for one left out (thinking, when masked). */
+  private final float[] weight;
+
   UpdateRows(List<Rollout> rollouts, int vocab, float[] rolloutAdvantages) {
-    this(rollouts, vocab, rolloutAdvantages, null);
+    this(rollouts, vocab, rolloutAdvantages, null, new int[0]);
   }
 
   UpdateRows(List<Rollout> rollouts, int vocab, float[] rolloutAdvantages, TeacherHead head) {
+    this(rollouts, vocab, rolloutAdvantages, head, new int[0]);
+  }
+
+  /**
+   * @param think {@code <think>} and {@code </think>}'s ids: tokens from one to the other, both
+   *     included, weigh 0 in every loss (an unclosed block runs to the end); empty: none does
+   */
+  UpdateRows(List<Rollout> rollouts, int vocab, float[] rolloutAdvantages, TeacherHead head, int[] think) {
     this.rollouts = rollouts;
     this.vocab = vocab;
     this.head = head;
@@ -50,6 +61,7 @@ public final class UpdateRows {
     rollout = new int[rows];
     divergence = new float[rows];
     studentLogprobs = new float[rows];
+    weight = new float[rows];
     for (int r = 0; r < rollouts.size(); r++) {
       Rollout x = rollouts.get(r);
       for (int i = 0; i < x.getCompletionTokensCount(); i++) {
@@ -59,6 +71,13 @@ public final class UpdateRows {
         reference[n] = x.getReferenceLogprobsCount() > 0 ? x.getReferenceLogprobs(i) : old[n];
         advantages[n] = rolloutAdvantages[r];
         rollout[n] = r;
+      }
+      boolean thinking = false;
+      for (int i = 0; i < x.getCompletionTokensCount(); i++) {
+        int t = x.getCompletionTokens(i);
+        boolean opens = think.length == 2 && t == think[0];
+        weight[start[r] + i] = thinking || opens ? 0f : 1f;
+        thinking = (thinking || opens) && !(think.length == 2 && t == think[1]);
       }
     }
   }
@@ -179,17 +198,20 @@ public final class UpdateRows {
   float[] mask(String reduction) {
     float[] m = ones();
     if (reduction.equals(RunConfig.SEQ_MEAN_TOKEN_MEAN)) {
+      float[] counted = new float[rollouts.size()];
       for (int n = 0; n < rows; n++) {
-        m[n] = 1f / (start[rollout[n] + 1] - start[rollout[n]]);
+        counted[rollout[n]] += m[n];
+      }
+      for (int n = 0; n < rows; n++) {
+        m[n] = m[n] == 0 ? 0f : 1f / counted[rollout[n]];
       }
     }
     return m;
   }
 
+  /** Every row's weight in a token mean: 1, or 0 for a token left out of the loss. */
   float[] ones() {
-    float[] m = new float[rows];
-    Arrays.fill(m, 1f);
-    return m;
+    return weight.clone();
   }
 
   static double sum(float[] a) {

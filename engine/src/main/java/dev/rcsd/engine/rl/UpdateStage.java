@@ -33,10 +33,12 @@ public final class UpdateStage {
   /**
    * @param head the frozen head that teachers' stored hidden states go through (null when the
    *     rollouts keep top-k teachers only)
+   * @param think the ids of {@code <think>} and {@code </think>}: the tokens from one to the other
+   *     (both included) weigh 0 in the loss; empty to keep every token
    */
   public static void run(PolicyModel policy, AdamW opt, KernelBackend kernels, List<Rollout> scored, Method method,
-      RunConfig c, TeacherHead head, double lr, StepStats.Builder stats) {
-    backward(policy, kernels, scored, method, c, head, stats);
+      RunConfig c, TeacherHead head, int[] think, double lr, StepStats.Builder stats) {
+    backward(policy, kernels, scored, method, c, head, think, stats);
     stats.learningRate = lr;
     stats.gradNorm = opt.step(lr);
   }
@@ -44,13 +46,18 @@ public final class UpdateStage {
   /** The loss and its gradients on the policy's parameters (accumulated), without the optimizer step. */
   static void backward(PolicyModel policy, KernelBackend kernels, List<Rollout> scored, Method method, RunConfig c,
       TeacherHead head, StepStats.Builder stats) {
+    backward(policy, kernels, scored, method, c, head, new int[0], stats);
+  }
+
+  static void backward(PolicyModel policy, KernelBackend kernels, List<Rollout> scored, Method method, RunConfig c,
+      TeacherHead head, int[] think, StepStats.Builder stats) {
     int vocab = policy.config().vocabSize();
     List<TokenBatch.Sequence> seqs = new ArrayList<>();
     for (Rollout r : scored) {
       seqs.add(new TokenBatch.Sequence(r.getPromptTokensList().stream().mapToInt(Integer::intValue).toArray(),
           r.getCompletionTokensList().stream().mapToInt(Integer::intValue).toArray()));
     }
-    UpdateRows rows = new UpdateRows(scored, vocab, advantages(scored, c.grpo().scaleRewards()), head);
+    UpdateRows rows = new UpdateRows(scored, vocab, advantages(scored, c.grpo().scaleRewards()), head, think);
     FusedLinearLoss.ChunkLoss chunkLoss = (from, to, logits, grad) -> {
       UpdateRows.Block block = rows.block(from, to, logits);
       double loss = method.loss(kernels, rows, block, c, grad);

@@ -48,7 +48,7 @@ public final class UpdateStepBench {
       long parameters = policy.block().namedParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
       StepStats.Builder stats = new StepStats.Builder();
       long start = System.nanoTime();
-      UpdateStage.run(policy, opt, kernels, scored, Method.of(method), c, null, 1e-5, stats);
+      UpdateStage.run(policy, opt, kernels, scored, Method.of(method), c, null, new int[0], 1e-5, stats);
       double seconds = (System.nanoTime() - start) / 1e9;
       return new Result(seconds, stats.loss, stats.gradNorm, peakKb(), parameters);
     }

@@ -141,6 +141,13 @@ public final class TaskTokenizer implements AutoCloseable {
     throw new IllegalArgumentException("tokenizer_config.json: chat_template is a list without a 'default' entry");
   }
 
+  /** The ids of {@code <think>} and {@code </think>}, or an empty array when either is not one token. */
+  public int[] thinkTokens() {
+    int start = known("<think>");
+    int end = known("</think>");
+    return start >= 0 && end >= 0 ? new int[] {start, end} : new int[0];
+  }
+
   /** The id of a token the vocabulary holds as one token, or -1. */
   private int known(String text) {
     long[] ids = tokenizer.encode(text, false, false).getIds();

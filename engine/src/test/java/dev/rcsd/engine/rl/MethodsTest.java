@@ -274,6 +274,23 @@ class MethodsTest {
     assertArrayEquals(expectedGrad, grad, 1e-7f);
   }
 
+  /** mask_thinking_tokens: <think> ... </think> weigh 0, and a sequence's token mean counts the rest only. */
+  @Test
+  void thinkingLeftOutOfTheLossWeighsNothing() {
+    int open = 30;
+    int close = 31;
+    Rollout r = Rollout.newBuilder().setGroupId(0).addPromptTokens(1).addAllCompletionTokens(List.of(5, open, 6, 7,
+        close, 8, 9)).addAllSamplingLogprobs(List.of(-1f, -1f, -1f, -1f, -1f, -1f, -1f)).build();
+    Rollout unclosed = Rollout.newBuilder().setGroupId(1).addPromptTokens(1).addAllCompletionTokens(List.of(open, 4))
+        .addAllSamplingLogprobs(List.of(-1f, -1f)).build();
+    UpdateRows rows = new UpdateRows(List.of(r, unclosed), V, new float[2], null, new int[] {open, close});
+    assertArrayEquals(new float[] {1, 0, 0, 0, 0, 1, 1, 0, 0}, rows.ones());
+    float third = 1f / 3;
+    assertArrayEquals(new float[] {third, 0, 0, 0, 0, third, third, 0, 0}, rows.mask(RunConfig.SEQ_MEAN_TOKEN_MEAN));
+    UpdateRows all = new UpdateRows(List.of(r, unclosed), V, new float[2]);
+    assertArrayEquals(new float[] {1, 1, 1, 1, 1, 1, 1, 1, 1}, all.ones());
+  }
+
   @Test
   void opsdTopKKeepsTheTeachersKLargestEntriesInBothRows() {
     float[] teacher = {-1f, -3f, -0.5f, -2f, -0.5f};

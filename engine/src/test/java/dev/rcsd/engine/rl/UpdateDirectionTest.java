@@ -48,7 +48,8 @@ class UpdateDirectionTest {
       double bad = logProb(m, 9);
       List<Rollout> scored = List.of(rollout(m, 5, 1f), rollout(m, 9, 0f));
       for (int step = 0; step < 3; step++) {
-        UpdateStage.run(m, opt, kernels, scored, Method.of("grpo"), c, null, 1e-2, new StepStats.Builder());
+        UpdateStage.run(m, opt, kernels, scored, Method.of("grpo"), c, null, new int[0], 1e-2,
+            new StepStats.Builder());
       }
       assertTrue(logProb(m, 5) > good + 0.1, "rewarded: " + good + " -> " + logProb(m, 5));
       assertTrue(logProb(m, 9) < bad - 0.1, "unrewarded: " + bad + " -> " + logProb(m, 9));
