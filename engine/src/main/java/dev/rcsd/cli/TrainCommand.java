@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -48,9 +50,13 @@ final class TrainCommand implements Callable<Integer> {
       + " the SFT warm-up.")
   Path init;
 
-  @Option(names = "--data", paramLabel = "DIR", description = "train.jsonl and test.jsonl from 'rcsd data generate'"
-      + " instead of the built-in generator.")
+  @Option(names = "--data", paramLabel = "DIR|FILE", description = "train.jsonl and test.jsonl from 'rcsd data"
+      + " generate', or a rubric dataset (.jsonl or .parquet, RubricHub/RaR-style), instead of the built-in generator.")
   Path data;
+
+  @Option(names = "--lora", paramLabel = "r=R,alpha=A,targets=P,Q", description = "Train LoRA adapters only, e.g."
+      + " r=16,alpha=32,targets=q_proj,v_proj (the frozen base stays the teacher and the reference).")
+  String lora;
 
   @Option(names = "--backend", paramLabel = "NAME", description = "Kernel backend of the update (default simd; see"
       + " 'rcsd kernels backends').")
@@ -113,6 +119,36 @@ final class TrainCommand implements Callable<Integer> {
     Trainer.Result run() throws IOException;
   }
 
+  /** r=16,alpha=32,targets=q_proj,v_proj as the configuration's lora object. */
+  static Map<String, Object> lora(String spec) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    List<String> targets = new ArrayList<>();
+    String key = null;
+    for (String part : spec.split(",")) {
+      int eq = part.indexOf('=');
+      String value = part.substring(eq + 1).strip();
+      if (eq > 0) {
+        key = part.substring(0, eq).strip();
+      } else if (!"targets".equals(key)) {
+        throw new IllegalArgumentException("--lora: '" + part + "' is not KEY=VALUE (r, alpha, targets)");
+      }
+      try {
+        switch (key) {
+          case "r", "rank" -> out.put("rank", Integer.parseInt(value));
+          case "alpha" -> out.put("alpha", Double.parseDouble(value));
+          case "targets" -> {
+            targets.add(value);
+            out.put("targets", targets);
+          }
+          default -> throw new IllegalArgumentException("--lora: unknown key '" + key + "' (r, alpha, targets)");
+        }
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--lora: " + key + " '" + value + "' is not a number");
+      }
+    }
+    return out;
+  }
+
   private RunConfig resolve() throws IOException {
     Map<String, Object> flags = new LinkedHashMap<>();
     if (steps != null) {
@@ -129,6 +165,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (backend != null) {
       flags.put("backend", backend);
+    }
+    if (lora != null) {
+      flags.put("lora", lora(lora));
     }
     String json = config == null ? null : Files.readString(config);
     try {

@@ -65,7 +65,8 @@ class RealModelRunTest {
         + " \"checkpoint_every\": 1}");
     Path run = tmp.resolve("run");
     CliRun r = CliRun.of("train", "--init", model.toString(), "--data", data.toString(), "--method", "rcsd",
-        "--steps", "2", "--config", cfg.toString(), "--out", run.toString());
+        "--steps", "2", "--lora", "r=4,alpha=8,targets=q_proj,v_proj", "--config", cfg.toString(), "--out",
+        run.toString());
     assertEquals(0, r.code(), r.err());
     RunDir dir = new RunDir(run);
     RolloutReader.Batch scored = RolloutReader.readAll(dir.rollouts(2, "score"));
@@ -92,6 +93,16 @@ class RealModelRunTest {
     }
     assertTrue(Files.readString(exported.resolve("tokenizer_config.json")).contains("enable_thinking"),
         "the chat template travels with the model");
+    assertTrue(Files.isRegularFile(exported.resolve("adapter").resolve("adapter_config.json")),
+        "LoRA: the PEFT adapter beside the merged model");
+  }
+
+  @Test
+  void loraFlagsBecomeTheConfigurationsAdapters() {
+    assertEquals(Map.of("rank", 16, "alpha", 32.0, "targets", List.of("q_proj", "v_proj")),
+        TrainCommand.lora("r=16,alpha=32,targets=q_proj,v_proj"));
+    assertThrows(IllegalArgumentException.class, () -> TrainCommand.lora("r=16,beta=2"));
+    assertThrows(IllegalArgumentException.class, () -> TrainCommand.lora("r=sixteen"));
   }
 
   @Test
