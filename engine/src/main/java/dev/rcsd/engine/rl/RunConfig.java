@@ -55,6 +55,7 @@ import java.util.Map;
  *     units where the reference is one
  * @param maskThinkingTokens leave the completion's thinking ({@code <think>} to {@code </think>}) out of
  *     the loss, as the released RCSD can; the tokenizer must have both tokens
+ * @param judge the judge model that grades criteria no programmatic check decides
  * @param chatTemplateVariables variables of the model's chat template, e.g. {@code enable_thinking}
  * @param dataFields the names of a rubric dataset's fields when {@code data} is a .jsonl or
  *     .parquet file
@@ -91,7 +92,8 @@ public record RunConfig(
     DataFields dataFields,
     boolean strictAnswers,
     Map<String, Object> chatTemplateVariables,
-    boolean maskThinkingTokens) {
+    boolean maskThinkingTokens,
+    JudgeSettings judge) {
 
   public static final List<String> METHODS = List.of("grpo", "opsd", "rcsd", "rcsd-criteria");
   public static final String TOKEN_MEAN = "token-mean";
@@ -199,6 +201,21 @@ public record RunConfig(
     }
   }
 
+  /**
+   * The judge of criteria without a programmatic check.
+   *
+   * @param enabled grade them with a judge (otherwise only criteria that name numbers are graded)
+   * @param model the judge: a checkpoint or Hugging Face folder; "" for the run's frozen initial model
+   * @param prompt the yes/no question: {question}, {response}, {criterion}
+   * @param yes the answer whose probability is the score (one token of the judge's tokenizer)
+   * @param no the other answer
+   */
+  public record JudgeSettings(boolean enabled, String model, String prompt, String yes, String no) {
+    public static final JudgeSettings OFF = new JudgeSettings(false, "",
+        "Question: {question}\nResponse: {response}\nCriterion: {criterion}\nDoes the response satisfy the"
+            + " criterion? Answer Yes or No.", "Yes", "No");
+  }
+
   public record Optimizer(double learningRate, int warmupSteps, String decay, double minRatio, double weightDecay,
       double maxGradNorm) {}
 
@@ -214,6 +231,7 @@ public record RunConfig(
     if (reasonFirst == null) { // nor reason-first teachers
       reasonFirst = ReasonFirst.OFF;
     }
+    judge = judge == null ? JudgeSettings.OFF : judge;
     chatTemplateVariables = chatTemplateVariables == null ? Map.of() : Map.copyOf(chatTemplateVariables);
     if (dataFields == null) { // nor rubric datasets
       dataFields = DataFields.DEFAULTS;
@@ -274,7 +292,8 @@ public record RunConfig(
         new Grpo(true, "token-mean"), new Opsd("full", 20), new Criteria(0.0), "correct", rcsd ? 20 : 0,
         new Optimizer(5e-5, 5, "constant", 1.0, 0.0, 1.0), "simd", 20, 20, 200, "", Warmup.DEFAULTS,
         PromptTemplates.DEFAULTS, "", 1, 40_000, 400, rcsd ? SEQ_MEAN_TOKEN_MEAN : TOKEN_MEAN, LoraSettings.OFF,
-        new ReasonFirst(rcsd, ReasonFirst.OFF.maxTokens()), Update.DEFAULTS, DataFields.DEFAULTS, false, Map.of(), false);
+        new ReasonFirst(rcsd, ReasonFirst.OFF.maxTokens()), Update.DEFAULTS, DataFields.DEFAULTS, false, Map.of(), false,
+        JudgeSettings.OFF);
   }
 
   /** The defaults of {@code method} overridden by the fields present in {@code json}. */

@@ -9,6 +9,9 @@ import dev.rcsd.engine.task.TaskTokenizer;
 import dev.rcsd.io.proto.CriterionGrade;
 import dev.rcsd.io.proto.Rollout;
 import dev.rcsd.io.proto.TeacherScores;
+import dev.rcsd.engine.task.ModelTokenizer;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,7 +27,7 @@ public final class ScoreStage {
   private ScoreStage() {}
 
   public static List<Rollout> run(List<Rollout> sampled, Map<String, Problem> problems, PolicyModel initial,
-      TaskTokenizer tok, RunConfig c, Method method, long batchSeed) {
+      TaskTokenizer tok, RunConfig c, Method method, long batchSeed) throws IOException {
     Grader grader = new Grader(c.strictAnswers());
     for (Rollout r : sampled) {
       if (!problems.containsKey(r.getPromptId())) {
@@ -39,9 +42,11 @@ public final class ScoreStage {
     List<int[]> teacherPrefixes = new ArrayList<>();
     List<int[]> teacherCompletions = new ArrayList<>();
     List<String> teacherContexts = new ArrayList<>();
+    List<Grader.Grade> grades = new ArrayList<>();
     for (Rollout r : sampled) {
       Problem p = problems.get(r.getPromptId());
       Grader.Grade g = grader.grade(p, r.getCompletionText());
+      grades.add(g);
       Rollout.Builder b = r.toBuilder().clearGrades().clearTeachers().clearReferenceLogprobs().setCorrect(g.correct());
       for (int i = 0; i < g.met().length; i++) {
         if (g.graded()[i]) {
@@ -62,6 +67,9 @@ public final class ScoreStage {
         teacherCompletions.add(completion);
         teacherContexts.add(ctx);
       }
+    }
+    if (c.judge().enabled()) {
+      judge(sampled, problems, grades, out, initial, tok, c);
     }
     int chunk = c.update().chunkRows(vocab, 0);
     FrozenPass.forEachRow(initial, refPrefixes, completions, c.sampling().temperature(), chunk,
@@ -106,6 +114,56 @@ public final class ScoreStage {
       }
     }
     return out.stream().map(Rollout.Builder::build).toList();
+  }
+
+  /**
+   * Grades the criteria the grader could not decide with the judge (the frozen initial model
+   * unless {@code judge.model} names another) and recomputes the rubric reward from every
+   * criterion's score: 1 or 0 where a check decided, P(yes) where the judge did.
+   */
+  private static void judge(List<Rollout> sampled, Map<String, Problem> problems, List<Grader.Grade> grades,
+      List<Rollout.Builder> out, PolicyModel initial, TaskTokenizer tok, RunConfig c) throws IOException {
+    List<Judge.Question> questions = new ArrayList<>();
+    for (int i = 0; i < sampled.size(); i++) {
+      Problem p = problems.get(sampled.get(i).getPromptId());
+      for (int k = 0; k < p.rubric().criteria().size(); k++) {
+        if (!grades.get(i).graded()[k]) {
+          questions.add(new Judge.Question(p, k, sampled.get(i).getCompletionText()));
+        }
+      }
+    }
+    if (questions.isEmpty()) {
+      return;
+    }
+    double[] p;
+    if (c.judge().model().isEmpty()) {
+      p = new Judge(initial, tok, c.judge(), c.update().chunkRows(initial.config().vocabSize(), 0))
+          .probabilities(questions);
+    } else {
+      Path path = Path.of(c.judge().model());
+      try (PolicyModel m = PolicyModel.load(path);
+          TaskTokenizer t = ModelTokenizer.of(path).withTemplateVariables(c.chatTemplateVariables())) {
+        p = new Judge(m, t, c.judge(), c.update().chunkRows(m.config().vocabSize(), 0)).probabilities(questions);
+      }
+    }
+    int q = 0;
+    for (int i = 0; i < sampled.size(); i++) {
+      Problem problem = problems.get(sampled.get(i).getPromptId());
+      Grader.Grade g = grades.get(i);
+      double[] scores = new double[problem.rubric().criteria().size()];
+      for (int k = 0; k < scores.length; k++) {
+        if (g.graded()[k]) {
+          scores[k] = g.met()[k] ? 1 : 0;
+        } else {
+          scores[k] = p[q++];
+          out.get(i).addGrades(CriterionGrade.newBuilder().setCriterion(k).setMet(scores[k] >= 0.5)
+              .setScore((float) scores[k]).setDetail("judge"));
+        }
+      }
+      if (c.reward().equals("rubric")) {
+        out.get(i).setReward((float) Judge.reward(problem.rubric().criteria(), scores));
+      }
+    }
   }
 
   /**

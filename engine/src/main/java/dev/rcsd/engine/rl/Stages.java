@@ -65,7 +65,7 @@ public final class Stages {
    * batch whose teachers keep hidden states names {@code head} (the initial model's) in its header.
    */
   public static RolloutReader.Batch score(RolloutReader.Batch sampled, Map<String, Problem> problems,
-      PolicyModel initial, TeacherHead head, TaskTokenizer tok, String producer) {
+      PolicyModel initial, TeacherHead head, TaskTokenizer tok, String producer) throws IOException {
     RunConfig c = config(sampled);
     List<Rollout> scored = ScoreStage.run(sampled.rollouts(), problems, initial, tok, c, Method.of(c.method()),
         sampled.header().getSeed());
