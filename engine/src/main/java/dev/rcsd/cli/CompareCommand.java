@@ -56,8 +56,11 @@ final class CompareCommand implements Callable<Integer> {
 
   @Mixin BackendChoice choice;
 
+  @Mixin DeviceChoice deviceChoice;
+
   @Override
   public Integer call() throws IOException {
+    deviceChoice.apply();
     Map<String, Object> flags = new LinkedHashMap<>();
     if (steps != null) {
       flags.put("steps", steps);

@@ -67,8 +67,11 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin BackendChoice choice;
 
+  @Mixin DeviceChoice deviceChoice;
+
   @Override
   public Integer call() throws IOException {
+    deviceChoice.apply();
     Trainer trainer;
     Trainer.Result r;
     PrintWriter log = spec.commandLine().getOut();

@@ -65,7 +65,7 @@ class RealModelRunTest {
         + " \"checkpoint_every\": 1}");
     Path run = tmp.resolve("run");
     CliRun r = CliRun.of("train", "--init", model.toString(), "--data", data.toString(), "--method", "rcsd",
-        "--steps", "2", "--lora", "r=4,alpha=8,targets=q_proj,v_proj", "--config", cfg.toString(), "--out",
+        "--steps", "2", "--lora", "r=4,alpha=8,targets=q_proj,v_proj", "--device", "cpu", "--config", cfg.toString(), "--out",
         run.toString());
     assertEquals(0, r.code(), r.err());
     RunDir dir = new RunDir(run);
@@ -95,6 +95,15 @@ class RealModelRunTest {
         "the chat template travels with the model");
     assertTrue(Files.isRegularFile(exported.resolve("adapter").resolve("adapter_config.json")),
         "LoRA: the PEFT adapter beside the merged model");
+  }
+
+  @Test
+  void devicesAreCpuOrAGpuPyTorchSees() {
+    assertEquals(ai.djl.Device.cpu(), DeviceChoice.parse("cpu", 0));
+    assertEquals(ai.djl.Device.gpu(1), DeviceChoice.parse("gpu:1", 2));
+    IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> DeviceChoice.parse("gpu", 0));
+    assertTrue(none.getMessage().contains("PyTorch sees 0 GPU(s)"), none.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> DeviceChoice.parse("tpu", 1));
   }
 
   @Test

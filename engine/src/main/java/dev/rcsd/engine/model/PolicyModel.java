@@ -1,5 +1,6 @@
 package dev.rcsd.engine.model;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -23,9 +24,20 @@ public final class PolicyModel implements AutoCloseable {
     this.block = block;
   }
 
+  private static volatile Device device;
+
+  /**
+   * The device every model of this process is created on from now on (null: DJL's default, the
+   * first GPU where PyTorch sees one, else the CPU).
+   */
+  public static void useDevice(Device d) {
+    device = d;
+  }
+
   /** A randomly initialised model; the same seed gives the same weights. */
   public static PolicyModel random(ModelConfig config, long seed) {
-    NDManager m = NDManager.newBaseManager();
+    Device d = device;
+    NDManager m = d == null ? NDManager.newBaseManager() : NDManager.newBaseManager(d);
     try {
       Engine.getInstance().setRandomSeed((int) seed);
       DecoderModel block = new DecoderModel(config);
