@@ -98,6 +98,19 @@ class RealModelRunTest {
   }
 
   @Test
+  void malformedModelFilesAreRefusedByFileAndField() throws Exception {
+    Path dir = Qwen3LikeFolder.write(tmp.resolve("qwen3-like"));
+    Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": [1,\n");
+    var e = assertThrows(dev.rcsd.io.FormatException.class, () -> ModelTokenizer.of(dir));
+    assertTrue(e.getMessage().contains(dir.toString()) && e.getMessage().contains("generation_config.json: line 2"),
+        e.getMessage());
+    Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": 260}");
+    Files.writeString(dir.resolve("tokenizer_config.json"), "{\"eos_token\": \"<|im_end|>\", \"pad_token\": \"padding\"}");
+    e = assertThrows(dev.rcsd.io.FormatException.class, () -> ModelTokenizer.of(dir));
+    assertTrue(e.getMessage().contains("pad_token 'padding' is not one token"), e.getMessage());
+  }
+
+  @Test
   void devicesAreCpuOrAGpuPyTorchSees() {
     assertEquals(ai.djl.Device.cpu(), DeviceChoice.parse("cpu", 0));
     assertEquals(ai.djl.Device.gpu(1), DeviceChoice.parse("gpu:1", 2));

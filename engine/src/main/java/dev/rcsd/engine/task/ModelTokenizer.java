@@ -1,5 +1,6 @@
 package dev.rcsd.engine.task;
 
+import dev.rcsd.io.FormatException;
 import dev.rcsd.io.checkpoint.CheckpointReader;
 import dev.rcsd.io.hf.HfFolder;
 import java.io.IOException;
@@ -27,9 +28,34 @@ public final class ModelTokenizer {
 
   /** The model's tokenizer with its chat template and special tokens (TaskTokenizer.of). */
   public static TaskTokenizer of(Path model) throws IOException {
-    return TaskTokenizer.of(json(model), companion(model, "tokenizer_config.json"),
-        companion(model, "generation_config.json"), companion(model, "chat_template.jinja"));
+    String config = companion(model, "tokenizer_config.json");
+    String generation = companion(model, "generation_config.json");
+    check(model, "tokenizer_config.json", config);
+    check(model, "generation_config.json", generation);
+    try {
+      return TaskTokenizer.of(json(model), config, generation, companion(model, "chat_template.jinja"));
+    } catch (IllegalArgumentException e) {
+      throw new FormatException(model, e.getMessage());
+    }
   }
+
+  /** A companion JSON file must be a JSON object; the error names the model, the file and the position. */
+  private static void check(Path model, String name, String text) throws FormatException {
+    if (text == null) {
+      return;
+    }
+    try {
+      if (!JSON.readTree(text).isObject()) {
+        throw new FormatException(model, name + ": not a JSON object");
+      }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new FormatException(model, name + ": line " + e.getLocation().getLineNr() + ": not JSON: "
+          + e.getOriginalMessage());
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   /**
    * Every Hugging Face companion file of a model as checkpoint metadata ({@code file:NAME} to its
