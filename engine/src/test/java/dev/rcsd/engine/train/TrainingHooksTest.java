@@ -53,18 +53,11 @@ class TrainingHooksTest {
           continue;
         }
         int row = (b * T + t) * vocab;
-        double max = Double.NEGATIVE_INFINITY;
-        for (int v = 0; v < vocab; v++) {
-          max = Math.max(max, logits[row + v]);
-        }
-        double sum = 0;
-        for (int v = 0; v < vocab; v++) {
-          sum += Math.exp(logits[row + v] - max);
-        }
+        double lse = dev.rcsd.engine.LogSoftmax.logSumExp(logits, row, vocab);
         int target = (int) TOKENS[b * T + t + 1];
-        loss -= logits[row + target] - max - Math.log(sum);
+        loss -= logits[row + target] - lse;
         for (int v = 0; v < vocab; v++) {
-          grad[row + v] = (float) ((Math.exp(logits[row + v] - max) / sum - (v == target ? 1 : 0)) / count);
+          grad[row + v] = (float) ((Math.exp(logits[row + v] - lse) - (v == target ? 1 : 0)) / count);
         }
       }
     }
