@@ -4,7 +4,6 @@ import dev.rcsd.engine.model.PolicyModel;
 import dev.rcsd.engine.sample.Completion;
 import dev.rcsd.engine.sample.Sampler;
 import dev.rcsd.engine.sample.SamplingSettings;
-import dev.rcsd.engine.sft.SftData;
 import dev.rcsd.engine.task.Criterion;
 import dev.rcsd.engine.task.Grader;
 import dev.rcsd.engine.task.Problem;
@@ -13,7 +12,6 @@ import dev.rcsd.engine.task.TaskTokenizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**

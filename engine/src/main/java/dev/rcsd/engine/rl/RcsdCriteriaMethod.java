@@ -1,6 +1,5 @@
 package dev.rcsd.engine.rl;
 
-import dev.rcsd.engine.task.Criterion;
 import dev.rcsd.engine.task.Problem;
 import dev.rcsd.kernels.KernelBackend;
 import dev.rcsd.kernels.LossBatch;

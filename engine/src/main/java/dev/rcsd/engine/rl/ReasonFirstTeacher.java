@@ -4,7 +4,6 @@ import dev.rcsd.engine.model.PolicyModel;
 import dev.rcsd.engine.sample.Completion;
 import dev.rcsd.engine.sample.Sampler;
 import dev.rcsd.engine.sample.SamplingSettings;
-import dev.rcsd.engine.sft.SftData;
 import dev.rcsd.engine.task.Problem;
 import dev.rcsd.engine.task.PromptTemplates;
 import dev.rcsd.engine.task.TaskTokenizer;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The released RCSD's reason-first teacher: before scoring, the frozen model samples its own

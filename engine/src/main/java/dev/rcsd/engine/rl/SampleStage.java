@@ -4,7 +4,6 @@ import dev.rcsd.engine.model.PolicyModel;
 import dev.rcsd.engine.sample.Completion;
 import dev.rcsd.engine.sample.Sampler;
 import dev.rcsd.engine.sample.SamplingSettings;
-import dev.rcsd.engine.sft.SftData;
 import dev.rcsd.engine.task.Criterion;
 import dev.rcsd.engine.task.Problem;
 import dev.rcsd.engine.task.TaskTokenizer;
@@ -12,7 +11,6 @@ import dev.rcsd.io.proto.Rollout;
 import dev.rcsd.io.proto.Rubric;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /** Stage 1: the student samples completions of the step's problems (several per problem for GRPO). */
 public final class SampleStage {

@@ -2,7 +2,6 @@ package dev.rcsd.engine.rl;
 
 import dev.rcsd.engine.model.PolicyModel;
 import dev.rcsd.engine.sample.Completion;
-import dev.rcsd.engine.sft.SftData;
 import dev.rcsd.engine.task.Grader;
 import dev.rcsd.engine.task.Problem;
 import dev.rcsd.engine.task.TaskTokenizer;
@@ -13,7 +12,6 @@ import dev.rcsd.engine.task.ModelTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 

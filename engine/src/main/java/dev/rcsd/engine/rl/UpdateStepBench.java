@@ -3,12 +3,11 @@ package dev.rcsd.engine.rl;
 import dev.rcsd.engine.model.ModelConfig;
 import dev.rcsd.engine.model.PolicyModel;
 import dev.rcsd.engine.train.AdamW;
+import dev.rcsd.engine.train.LossPathBench;
 import dev.rcsd.io.proto.Rollout;
 import dev.rcsd.io.proto.TeacherScores;
 import dev.rcsd.kernels.KernelBackend;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -50,7 +49,7 @@ public final class UpdateStepBench {
       long start = System.nanoTime();
       UpdateStage.run(policy, opt, kernels, scored, Method.of(method), c, null, new int[0], 1e-5, stats);
       double seconds = (System.nanoTime() - start) / 1e9;
-      return new Result(seconds, stats.loss, stats.gradNorm, peakKb(), parameters);
+      return new Result(seconds, stats.loss, stats.gradNorm, LossPathBench.status("VmHWM"), parameters);
     }
   }
 
@@ -79,14 +78,5 @@ public final class UpdateStepBench {
       out.add(b.build());
     }
     return out;
-  }
-
-  static long peakKb() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (line.startsWith("VmHWM:")) {
-        return Long.parseLong(line.substring(6).replace("kB", "").trim());
-      }
-    }
-    return -1;
   }
 }

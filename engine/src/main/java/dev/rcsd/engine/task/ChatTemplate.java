@@ -39,7 +39,6 @@ public final class ChatTemplate {
   /** Jinja's whitespace control, applied to the source: jinjava does not strip around {{- and -}}. */
   private static final Pattern STRIP_BEFORE = Pattern.compile("\\s*\\{([{%#])-");
   private static final Pattern STRIP_AFTER = Pattern.compile("-([}%#])}\\s*");
-  private final String source;
   private final String template;
   private final Map<String, Object> specials;
   private final Jinjava jinja;
@@ -50,7 +49,6 @@ public final class ChatTemplate {
    * @param eosToken the tokenizer's eos_token (null when it has none)
    */
   public ChatTemplate(String template, String bosToken, String eosToken) {
-    this.source = template;
     String t = REVERSED.matcher(template).replaceAll("|reverse");
     t = STRIP_AFTER.matcher(STRIP_BEFORE.matcher(t).replaceAll("{$1")).replaceAll("$1}");
     this.template = parenthesiseNamespaceArguments(t);
@@ -64,11 +62,6 @@ public final class ChatTemplate {
         "raiseException", String.class));
     jinja.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now", ChatTemplate.class,
         "strftimeNow", String.class));
-  }
-
-  /** The template's source as given. */
-  public String source() {
-    return source;
   }
 
   /**

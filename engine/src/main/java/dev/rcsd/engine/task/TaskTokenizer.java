@@ -104,7 +104,7 @@ public final class TaskTokenizer implements AutoCloseable {
     }
     int pad = padText != null ? base.special("pad_token", padText)
         : gc.path("pad_token_id").isInt() ? gc.get("pad_token_id").asInt()
-        : base.known(PAD) >= 0 ? base.known(PAD) : stops.get(0);
+        : orElse(base.known(PAD), stops.get(0));
     String template = chatTemplate != null ? chatTemplate : template(tc.get("chat_template"));
     boolean wordLevel = JSON.readTree(tokenizerJson).path("model").path("type").asText().equals("WordLevel");
     ChatTemplate chat = template == null ? EMBEDDED : new ChatTemplate(template, bosText, eosText);
@@ -146,6 +146,10 @@ public final class TaskTokenizer implements AutoCloseable {
     int start = known("<think>");
     int end = known("</think>");
     return start >= 0 && end >= 0 ? new int[] {start, end} : new int[0];
+  }
+
+  private static int orElse(int id, int fallback) {
+    return id >= 0 ? id : fallback;
   }
 
   /** The id of a token the vocabulary holds as one token, or -1. */
@@ -230,11 +234,6 @@ public final class TaskTokenizer implements AutoCloseable {
   /** Every id that ends a completion (generation_config's eos_token_id list). */
   public java.util.Set<Integer> stops() {
     return new java.util.LinkedHashSet<>(stops);
-  }
-
-  /** The chat template prompts are rendered with. */
-  public ChatTemplate chatTemplate() {
-    return chat;
   }
 
   /**

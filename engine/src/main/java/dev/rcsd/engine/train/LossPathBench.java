@@ -139,7 +139,7 @@ public final class LossPathBench {
   }
 
   /** A field of /proc/self/status in KiB (-1 where the file does not exist). */
-  static long status(String field) throws IOException {
+  public static long status(String field) throws IOException {
     Path p = Path.of("/proc/self/status");
     if (!Files.exists(p)) {
       return -1;
