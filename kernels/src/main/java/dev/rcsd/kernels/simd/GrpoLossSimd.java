@@ -12,46 +12,66 @@ import dev.rcsd.kernels.Outputs;
  */
 public final class GrpoLossSimd implements GrpoLoss {
   private final RowParallel parallel;
+  private final RowParallel.RowBlock body = this::rows;
+  // the running call's arguments (compute is synchronized: one call at a time per backend)
+  private LossBatch batch;
+  private LossParams params;
+  private float[] studentLogprobs;
+  private float[] grad;
+  private double scale;
+  private double[] rowLoss;
 
   GrpoLossSimd(RowParallel parallel) {
     this.parallel = parallel;
   }
 
   @Override
-  public double compute(LossBatch batch, LossParams params, float[] studentLogprobs, float[] grad) {
+  public synchronized double compute(LossBatch batch, LossParams params, float[] studentLogprobs, float[] grad) {
     int rows = batch.rows();
-    int vocab = batch.vocab();
     Outputs.optional("student_logprobs", studentLogprobs, rows);
-    Outputs.require("grad_grpo", grad, (long) rows * vocab);
+    Outputs.require("grad_grpo", grad, (long) rows * batch.vocab());
+    this.batch = batch;
+    this.params = params;
+    this.studentLogprobs = studentLogprobs;
+    this.grad = grad;
+    this.scale = Outputs.rowScale(batch, 1);
+    this.rowLoss = Scratch.ofThread().rowLoss(rows);
+    try {
+      parallel.forEachBlock(rows, body);
+      return SimdRows.sum(rowLoss, rows) * scale;
+    } finally {
+      this.batch = null;
+      this.studentLogprobs = this.grad = null;
+      this.rowLoss = null;
+    }
+  }
+
+  private void rows(int from, int to) {
+    int vocab = batch.vocab();
     float invT = 1f / params.temperature();
-    double scale = Outputs.rowScale(batch, 1);
     float[] z = batch.studentLogits(); // [N, V]
     float[] old = batch.oldLogprobs(); // [N]
     float[] ref = batch.refLogprobs(); // [N]
     float[] adv = batch.seqAdvantages(); // [N]
-    double[] rowLoss = new double[rows]; // [N]
-    parallel.forEachBlock(rows, (from, to) -> {
-      RowStats st = new RowStats();
-      for (int n = from; n < to; n++) {
-        int base = n * vocab;
-        int token = batch.tokens()[n];
-        double mask = batch.mask()[n];
-        // masked rows only need s; the others keep their exponentials in the gradient row
-        if (mask == 0) {
-          SimdRows.stats(z, base, vocab, invT, false, st);
-        } else {
-          SimdRows.statsStoring(z, base, vocab, invT, st, grad, base);
-        }
-        float s = st.logProb(z[base + token], invT);
-        if (studentLogprobs != null) {
-          studentLogprobs[n] = s;
-        }
-        rowLoss[n] = mask * GrpoLoss.tokenLoss(s, old[n], ref[n], adv[n], params);
-        double dlds = GrpoLoss.tokenGradient(s, old[n], ref[n], adv[n], params);
-        float c = (float) (mask * dlds * scale * invT);
-        SimdRows.scaleStoredTokenGrad(st, invT, mask == 0 ? 0f : c, token, grad, base, vocab);
+    RowStats st = Scratch.ofThread().student;
+    for (int n = from; n < to; n++) {
+      int base = n * vocab;
+      int token = batch.tokens()[n];
+      double mask = batch.mask()[n];
+      // masked rows only need s; the others keep their exponentials in the gradient row
+      if (mask == 0) {
+        SimdRows.stats(z, base, vocab, invT, false, st);
+      } else {
+        SimdRows.statsStoring(z, base, vocab, invT, st, grad, base);
       }
-    });
-    return SimdRows.sum(rowLoss) * scale;
+      float s = st.logProb(z[base + token], invT);
+      if (studentLogprobs != null) {
+        studentLogprobs[n] = s;
+      }
+      rowLoss[n] = mask * GrpoLoss.tokenLoss(s, old[n], ref[n], adv[n], params);
+      double dlds = GrpoLoss.tokenGradient(s, old[n], ref[n], adv[n], params);
+      float c = (float) (mask * dlds * scale * invT);
+      SimdRows.scaleStoredTokenGrad(st, invT, mask == 0 ? 0f : c, token, grad, base, vocab);
+    }
   }
 }

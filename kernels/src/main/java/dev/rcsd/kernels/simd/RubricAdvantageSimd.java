@@ -12,55 +12,79 @@ import dev.rcsd.kernels.RubricAdvantage;
  */
 public final class RubricAdvantageSimd implements RubricAdvantage {
   private final RowParallel parallel;
+  private final RowParallel.RowBlock body = this::rows;
+  // the running call's arguments (compute is synchronized: one call at a time per backend)
+  private LossBatch batch;
+  private LossParams params;
+  private float[] studentLogprobs;
+  private float[] advantages;
+  private float[] grad;
+  private double scale;
+  private double[] rowLoss;
 
   RubricAdvantageSimd(RowParallel parallel) {
     this.parallel = parallel;
   }
 
   @Override
-  public double compute(LossBatch batch, LossParams params, float[] studentLogprobs, float[] advantages,
-      float[] grad) {
+  public synchronized double compute(LossBatch batch, LossParams params, float[] studentLogprobs,
+      float[] advantages, float[] grad) {
     int rows = batch.rows();
-    int vocab = batch.vocab();
-    float[][] teachers = batch.teacherLogits(); // [K][N, V]
+    batch.teacherLogits(); // refuses a batch without teachers before any work
     Outputs.optional("student_logprobs", studentLogprobs, rows);
     Outputs.require("advantages", advantages, rows);
-    Outputs.require("grad_pg", grad, (long) rows * vocab);
+    Outputs.require("grad_pg", grad, (long) rows * batch.vocab());
+    this.batch = batch;
+    this.params = params;
+    this.studentLogprobs = studentLogprobs;
+    this.advantages = advantages;
+    this.grad = grad;
+    this.scale = Outputs.rowScale(batch, 1);
+    this.rowLoss = Scratch.ofThread().rowLoss(rows);
+    try {
+      parallel.forEachBlock(rows, body);
+      return SimdRows.sum(rowLoss, rows) * scale;
+    } finally {
+      this.batch = null;
+      this.studentLogprobs = this.advantages = this.grad = null;
+      this.rowLoss = null;
+    }
+  }
+
+  private void rows(int from, int to) {
+    int vocab = batch.vocab();
+    float[][] teachers = batch.teacherLogits(); // [K][N, V]
     float invT = 1f / params.temperature();
     double clip = params.advClip();
-    double scale = Outputs.rowScale(batch, 1);
     float[] z = batch.studentLogits(); // [N, V]
     float[] w = batch.criterionWeights(); // [K]
-    double[] rowLoss = new double[rows]; // [N]
-    parallel.forEachBlock(rows, (from, to) -> {
-      RowStats st = new RowStats();
-      RowStats teacher = new RowStats();
-      for (int n = from; n < to; n++) {
-        int base = n * vocab;
-        int token = batch.tokens()[n];
-        double mask = batch.mask()[n];
-        // masked rows only need s; the others keep their exponentials in the gradient row
-        if (mask == 0) {
-          SimdRows.stats(z, base, vocab, invT, false, st);
-        } else {
-          SimdRows.statsStoring(z, base, vocab, invT, st, grad, base);
-        }
-        float s = st.logProb(z[base + token], invT);
-        double adv = 0;
-        for (int k = 0; k < teachers.length; k++) {
-          SimdRows.stats(teachers[k], base, vocab, invT, false, teacher);
-          adv += RubricAdvantage.weightedLogRatio(w[k], teacher.logProb(teachers[k][base + token], invT), s, clip);
-        }
-        adv *= mask;
-        if (studentLogprobs != null) {
-          studentLogprobs[n] = s;
-        }
-        advantages[n] = (float) adv;
-        rowLoss[n] = -mask * adv * s;
-        float c = (float) (-mask * adv * scale * invT);
-        SimdRows.scaleStoredTokenGrad(st, invT, mask == 0 ? 0f : c, token, grad, base, vocab);
+    Scratch scratch = Scratch.ofThread();
+    RowStats st = scratch.student;
+    RowStats teacher = scratch.teacher;
+    for (int n = from; n < to; n++) {
+      int base = n * vocab;
+      int token = batch.tokens()[n];
+      double mask = batch.mask()[n];
+      // masked rows only need s; the others keep their exponentials in the gradient row
+      if (mask == 0) {
+        SimdRows.stats(z, base, vocab, invT, false, st);
+      } else {
+        SimdRows.statsStoring(z, base, vocab, invT, st, grad, base);
       }
-    });
-    return SimdRows.sum(rowLoss) * scale;
+      float s = st.logProb(z[base + token], invT);
+      double adv = 0;
+      for (int k = 0; k < teachers.length; k++) {
+        SimdRows.stats(teachers[k], base, vocab, invT, false, teacher);
+        adv += RubricAdvantage.weightedLogRatio(w[k], teacher.logProb(teachers[k][base + token], invT), s, clip);
+      }
+      adv *= mask;
+      if (studentLogprobs != null) {
+        studentLogprobs[n] = s;
+      }
+      advantages[n] = (float) adv;
+      rowLoss[n] = -mask * adv * s;
+      float c = (float) (-mask * adv * scale * invT);
+      SimdRows.scaleStoredTokenGrad(st, invT, mask == 0 ? 0f : c, token, grad, base, vocab);
+    }
   }
 }

@@ -139,7 +139,7 @@ final class SimdRows {
     }
     for (int ch = 0, k = 0; ch < len; ch += CHUNK, k++) {
       int n = Math.min(CHUNK, len - ch);
-      float scale = (float) (-c * Math.exp(((double) st.chunkMax[k] - st.max) * invT - st.logZ));
+      float scale = (float) (-c * chunkScale(st, k, invT));
       FloatVector vs = FloatVector.broadcast(F, scale);
       int i = 0;
       int upper = F.loopBound(n);
@@ -154,18 +154,12 @@ final class SimdRows {
     grad[gFrom + token] += c;
   }
 
-  /** out[0, n) = p(v) = exp((a[from + v] - max) / T - log Z) of the row whose stats are {@code st}. */
-  static void probs(float[] a, int from, int n, RowStats st, float invT, float[] out) {
-    FloatVector vm = FloatVector.broadcast(F, st.max);
-    FloatVector vLogZ = FloatVector.broadcast(F, st.logZ);
-    FloatVector vt = FloatVector.broadcast(F, invT);
-    int i = 0;
-    for (int upper = F.loopBound(n); i < upper; i += L) {
-      VectorMath.exp(FloatVector.fromArray(F, a, from + i).sub(vm).mul(vt).sub(vLogZ)).intoArray(out, i);
-    }
-    for (; i < n; i++) {
-      out[i] = (float) Math.exp(st.logProb(a[from + i], invT));
-    }
+  /**
+   * The factor that turns chunk k's exponentials stored by {@link #statsStoring} into
+   * probabilities: p(v) = e(v) exp((m_k - max) / T - log Z).
+   */
+  static double chunkScale(RowStats st, int k, float invT) {
+    return Math.exp(((double) st.chunkMax[k] - st.max) * invT - st.logZ);
   }
 
   /** st.sumExp = sum exp((a - m) / T) over a chunk. */
@@ -213,9 +207,14 @@ final class SimdRows {
 
   /** The sum of per-row values in row order, so the total does not depend on the thread count. */
   static double sum(double[] rowValues) {
+    return sum(rowValues, rowValues.length);
+  }
+
+  /** The sum of the first {@code rows} values in row order. */
+  static double sum(double[] rowValues, int rows) {
     double s = 0;
-    for (double x : rowValues) {
-      s += x;
+    for (int i = 0; i < rows; i++) {
+      s += rowValues[i];
     }
     return s;
   }

@@ -7,40 +7,58 @@ import dev.rcsd.kernels.TokenLogProbs;
 /** {@link TokenLogProbs}: one chunked online log-sum-exp pass per student and teacher row. */
 public final class TokenLogProbsSimd implements TokenLogProbs {
   private final RowParallel parallel;
+  private final RowParallel.RowBlock body = this::rows;
+  // the running call's arguments (compute is synchronized: one call at a time per backend)
+  private LossBatch batch;
+  private float invT;
+  private float[] studentLogprobs;
+  private float[] studentEntropy;
+  private float[] teacherLogprobs;
 
   TokenLogProbsSimd(RowParallel parallel) {
     this.parallel = parallel;
   }
 
   @Override
-  public void compute(LossBatch batch, float temperature, float[] studentLogprobs, float[] studentEntropy,
-      float[] teacherLogprobs) {
+  public synchronized void compute(LossBatch batch, float temperature, float[] studentLogprobs,
+      float[] studentEntropy, float[] teacherLogprobs) {
     int rows = batch.rows();
-    int vocab = batch.vocab();
-    int contexts = batch.contexts();
     Outputs.require("student_logprobs", studentLogprobs, rows);
     Outputs.optional("student_entropy", studentEntropy, rows);
-    Outputs.optional("teacher_logprobs", teacherLogprobs, (long) contexts * rows);
-    float invT = 1f / temperature;
+    Outputs.optional("teacher_logprobs", teacherLogprobs, (long) batch.contexts() * rows);
+    this.batch = batch;
+    this.invT = 1f / temperature;
+    this.studentLogprobs = studentLogprobs;
+    this.studentEntropy = studentEntropy;
+    this.teacherLogprobs = teacherLogprobs;
+    try {
+      parallel.forEachBlock(rows, body);
+    } finally {
+      this.batch = null;
+      this.studentLogprobs = this.studentEntropy = this.teacherLogprobs = null;
+    }
+  }
+
+  private void rows(int from, int to) {
+    int rows = batch.rows();
+    int vocab = batch.vocab();
     float[] z = batch.studentLogits(); // [N, V]
     int[] tokens = batch.tokens(); // [N]
-    parallel.forEachBlock(rows, (from, to) -> {
-      RowStats st = new RowStats();
-      for (int n = from; n < to; n++) {
-        int base = n * vocab;
-        SimdRows.stats(z, base, vocab, invT, studentEntropy != null, st);
-        studentLogprobs[n] = st.logProb(z[base + tokens[n]], invT);
-        if (studentEntropy != null) {
-          studentEntropy[n] = st.entropy;
-        }
-        if (teacherLogprobs != null) {
-          for (int k = 0; k < contexts; k++) {
-            float[] u = batch.teacherLogits()[k]; // [N, V]
-            SimdRows.stats(u, base, vocab, invT, false, st);
-            teacherLogprobs[k * rows + n] = st.logProb(u[base + tokens[n]], invT);
-          }
+    RowStats st = Scratch.ofThread().student;
+    for (int n = from; n < to; n++) {
+      int base = n * vocab;
+      SimdRows.stats(z, base, vocab, invT, studentEntropy != null, st);
+      studentLogprobs[n] = st.logProb(z[base + tokens[n]], invT);
+      if (studentEntropy != null) {
+        studentEntropy[n] = st.entropy;
+      }
+      if (teacherLogprobs != null) {
+        for (int k = 0; k < batch.contexts(); k++) {
+          float[] u = batch.teacherLogits()[k]; // [N, V]
+          SimdRows.stats(u, base, vocab, invT, false, st);
+          teacherLogprobs[k * rows + n] = st.logProb(u[base + tokens[n]], invT);
         }
       }
-    });
+    }
   }
 }

@@ -16,51 +16,76 @@ import java.util.Arrays;
  */
 public final class TopKDistillationSimd implements TopKDistillation {
   private final RowParallel parallel;
+  private final RowParallel.RowBlock body = this::rows;
+  // the running call's arguments (compute is synchronized: one call at a time per backend)
+  private LossBatch batch;
+  private LossParams params;
+  private float[] studentLogprobs;
+  private float[] topkKl;
+  private float[] grad;
+  private double scale;
+  private double[] rowLoss;
 
   TopKDistillationSimd(RowParallel parallel) {
     this.parallel = parallel;
   }
 
   @Override
-  public double compute(LossBatch batch, LossParams params, float[] studentLogprobs, float[] topkKl, float[] grad) {
+  public synchronized double compute(LossBatch batch, LossParams params, float[] studentLogprobs, float[] topkKl,
+      float[] grad) {
+    int rows = batch.rows();
+    int contexts = batch.teacherLogits().length;
+    Outputs.optional("student_logprobs", studentLogprobs, rows);
+    Outputs.require("topk_kl", topkKl, (long) contexts * rows);
+    Outputs.require("grad_topk", grad, (long) rows * batch.vocab());
+    this.batch = batch;
+    this.params = params;
+    this.studentLogprobs = studentLogprobs;
+    this.topkKl = topkKl;
+    this.grad = grad;
+    this.scale = Outputs.rowScale(batch, contexts);
+    this.rowLoss = Scratch.ofThread().rowLoss(rows);
+    try {
+      parallel.forEachBlock(rows, body);
+      return SimdRows.sum(rowLoss, rows) * scale;
+    } finally {
+      this.batch = null;
+      this.studentLogprobs = this.topkKl = this.grad = null;
+      this.rowLoss = null;
+    }
+  }
+
+  private void rows(int from, int to) {
     int rows = batch.rows();
     int vocab = batch.vocab();
     float[][] teachers = batch.teacherLogits(); // [K][N, V]
-    int contexts = teachers.length;
-    Outputs.optional("student_logprobs", studentLogprobs, rows);
-    Outputs.require("topk_kl", topkKl, (long) contexts * rows);
-    Outputs.require("grad_topk", grad, (long) rows * vocab);
+    float[] z = batch.studentLogits(); // [N, V]
     float invT = 1f / params.temperature();
     double t = params.temperature();
     double clip = params.klClip();
     int size = Math.min(params.topK(), vocab);
-    double scale = Outputs.rowScale(batch, contexts);
-    float[] z = batch.studentLogits(); // [N, V]
-    double[] rowLoss = new double[rows]; // [N]
-    parallel.forEachBlock(rows, (from, to) -> {
-      TopKHeap heap = new TopKHeap(size);
-      double[] qs = new double[size]; // [k] student's restricted softmax
-      double[] qa = new double[size]; // [k] teacher's, 0 where the entry is clipped
-      RowStats st = new RowStats();
-      for (int n = from; n < to; n++) {
-        int base = n * vocab;
-        if (studentLogprobs != null) {
-          SimdRows.stats(z, base, vocab, invT, false, st);
-          studentLogprobs[n] = st.logProb(z[base + batch.tokens()[n]], invT);
-        }
-        Arrays.fill(grad, base, base + vocab, 0f);
-        double mask = batch.mask()[n];
-        double c = mask * scale / t;
-        double loss = 0;
-        for (int k = 0; k < contexts; k++) {
-          heap.select(teachers[k], base, vocab);
-          double kl = RestrictedKl.addTerms(heap.values, heap.ids, heap.size, z, base, t, clip, c, qs, qa, grad);
-          topkKl[k * rows + n] = (float) kl;
-          loss += mask * kl;
-        }
-        rowLoss[n] = loss;
+    Scratch scratch = Scratch.ofThread();
+    TopKHeap heap = scratch.heap(size);
+    double[] qs = scratch.restrictedStudent(size); // [k] student's restricted softmax
+    double[] qa = scratch.restrictedTeacher(size); // [k] teacher's, 0 where the entry is clipped
+    RowStats st = scratch.student;
+    for (int n = from; n < to; n++) {
+      int base = n * vocab;
+      if (studentLogprobs != null) {
+        SimdRows.stats(z, base, vocab, invT, false, st);
+        studentLogprobs[n] = st.logProb(z[base + batch.tokens()[n]], invT);
       }
-    });
-    return SimdRows.sum(rowLoss) * scale;
+      Arrays.fill(grad, base, base + vocab, 0f);
+      double mask = batch.mask()[n];
+      double c = mask * scale / t;
+      double loss = 0;
+      for (int k = 0; k < teachers.length; k++) {
+        heap.select(teachers[k], base, vocab);
+        double kl = RestrictedKl.addTerms(heap.values, heap.ids, heap.size, z, base, t, clip, c, qs, qa, grad);
+        topkKl[k * rows + n] = (float) kl;
+        loss += mask * kl;
+      }
+      rowLoss[n] = loss;
+    }
   }
 }

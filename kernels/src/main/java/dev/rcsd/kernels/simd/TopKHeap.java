@@ -19,6 +19,10 @@ final class TopKHeap {
     ids = new int[capacity];
   }
 
+  int capacity() {
+    return values.length;
+  }
+
   /** Selects the min(k, len) largest of u[from, from + len). */
   void select(float[] u, int from, int len) {
     int k = values.length;

@@ -124,11 +124,22 @@ final class VectorMath {
 
   /** The lanes' sum, added in lane order in double. */
   static double sum(FloatVector v) {
-    float[] lanes = v.toArray();
+    float[] lanes = LANES.get(); // toArray() would allocate once per chunk
+    v.intoArray(lanes, 0);
+    return sum(lanes);
+  }
+
+  /**
+   * The sum of lanes a loop stored with {@code intoArray}, in lane order in double. Methods whose
+   * inlining budget is spent call this one: a vector passed to a call C2 does not inline is boxed.
+   */
+  static double sum(float[] lanes) {
     double s = 0;
     for (float x : lanes) {
       s += x;
     }
     return s;
   }
+
+  private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[F.length()]);
 }
