@@ -159,7 +159,7 @@ public final class GeneralizedJsdSimd implements GeneralizedJsd {
         g.intoArray(grad, c.from + i);
       }
     }
-    acc.intoArray(c.lanes, 0); // not VectorMath.sum: C2's inlining budget is spent here, and a call boxes
+    acc.intoArray(c.lanes, 0);
     double kl = VectorMath.sum(c.lanes);
     for (; i < c.len; i++) {
       double a = Math.max(c.st.logProb(c.z[c.from + i], c.invT), SimdRows.LOG_FLOOR);
@@ -200,7 +200,7 @@ public final class GeneralizedJsdSimd implements GeneralizedJsd {
         g.intoArray(grad, c.from + i);
       }
     }
-    acc.intoArray(c.lanes, 0); // not VectorMath.sum: C2's inlining budget is spent here, and a call boxes
+    acc.intoArray(c.lanes, 0);
     double kl = VectorMath.sum(c.lanes);
     for (; i < c.len; i++) {
       double a = Math.max(c.st.logProb(c.z[c.from + i], c.invT), SimdRows.LOG_FLOOR);
@@ -251,7 +251,7 @@ public final class GeneralizedJsdSimd implements GeneralizedJsd {
         g.intoArray(grad, c.from + i);
       }
     }
-    accS.intoArray(c.lanes, 0); // not VectorMath.sum: C2's inlining budget is spent here, and a call boxes
+    accS.intoArray(c.lanes, 0);
     double kl = c.sS * VectorMath.sum(c.lanes);
     accT.intoArray(c.lanes, 0);
     double teacherTerm = c.sT * VectorMath.sum(c.lanes);

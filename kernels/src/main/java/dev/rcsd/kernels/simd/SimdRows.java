@@ -19,6 +19,7 @@ final class SimdRows {
   static final int CHUNK = 2048;
   /** Logs are clamped here so that 0 * log 0 gives 0 instead of NaN. */
   static final float LOG_FLOOR = -1e30f;
+  private static final FloatVector FLOOR = FloatVector.broadcast(F, LOG_FLOOR);
 
   private SimdRows() {}
 
@@ -112,14 +113,25 @@ final class SimdRows {
     FloatVector vm = FloatVector.broadcast(F, m);
     FloatVector vt = FloatVector.broadcast(F, invT);
     FloatVector acc = FloatVector.zero(F);
+    FloatVector acc2 = FloatVector.zero(F);
     int i = 0;
-    int upper = F.loopBound(n);
-    for (; i < upper; i += L) {
+    // two vectors per iteration: two independent exp chains for the out-of-order core to overlap
+    for (int upper2 = n - n % (2 * L); i < upper2; i += 2 * L) {
+      FloatVector e = VectorMath.exp(FloatVector.fromArray(F, a, from + i).sub(vm).mul(vt));
+      FloatVector e2 = VectorMath.exp(FloatVector.fromArray(F, a, from + i + L).sub(vm).mul(vt));
+      e.intoArray(out, outFrom + i);
+      e2.intoArray(out, outFrom + i + L);
+      acc = acc.add(e);
+      acc2 = acc2.add(e2);
+    }
+    for (int upper = F.loopBound(n); i < upper; i += L) {
       FloatVector e = VectorMath.exp(FloatVector.fromArray(F, a, from + i).sub(vm).mul(vt));
       e.intoArray(out, outFrom + i);
       acc = acc.add(e);
     }
-    double s = VectorMath.sum(acc);
+    float[] lanes = VectorMath.lanes();
+    acc.add(acc2).intoArray(lanes, 0);
+    double s = VectorMath.sum(lanes);
     for (; i < n; i++) {
       float e = (float) Math.exp((a[from + i] - m) * invT);
       out[outFrom + i] = e;
@@ -167,12 +179,19 @@ final class SimdRows {
     FloatVector vm = FloatVector.broadcast(F, m);
     FloatVector vt = FloatVector.broadcast(F, invT);
     FloatVector acc = FloatVector.zero(F);
+    FloatVector acc2 = FloatVector.zero(F);
     int i = 0;
-    int upper = F.loopBound(n);
-    for (; i < upper; i += L) {
+    // two vectors per iteration: two independent exp chains for the out-of-order core to overlap
+    for (int upper2 = n - n % (2 * L); i < upper2; i += 2 * L) {
+      acc = acc.add(VectorMath.exp(FloatVector.fromArray(F, a, from + i).sub(vm).mul(vt)));
+      acc2 = acc2.add(VectorMath.exp(FloatVector.fromArray(F, a, from + i + L).sub(vm).mul(vt)));
+    }
+    for (int upper = F.loopBound(n); i < upper; i += L) {
       acc = acc.add(VectorMath.exp(FloatVector.fromArray(F, a, from + i).sub(vm).mul(vt)));
     }
-    double s = VectorMath.sum(acc);
+    float[] lanes = VectorMath.lanes();
+    acc.add(acc2).intoArray(lanes, 0);
+    double s = VectorMath.sum(lanes);
     for (; i < n; i++) {
       s += Math.exp((a[from + i] - m) * invT);
     }
@@ -185,16 +204,31 @@ final class SimdRows {
     FloatVector vt = FloatVector.broadcast(F, invT);
     FloatVector acc = FloatVector.zero(F);
     FloatVector accD = FloatVector.zero(F);
+    FloatVector acc2 = FloatVector.zero(F);
+    FloatVector accD2 = FloatVector.zero(F);
     int i = 0;
-    int upper = F.loopBound(n);
-    for (; i < upper; i += L) {
-      FloatVector d = FloatVector.fromArray(F, a, from + i).sub(vm).mul(vt).max(LOG_FLOOR);
+    // two vectors per iteration: two independent exp chains for the out-of-order core to overlap
+    for (int upper2 = n - n % (2 * L); i < upper2; i += 2 * L) {
+      FloatVector d = FloatVector.fromArray(F, a, from + i).sub(vm).mul(vt).max(FLOOR);
+      FloatVector d2 = FloatVector.fromArray(F, a, from + i + L).sub(vm).mul(vt).max(FLOOR);
+      FloatVector p = VectorMath.exp(d);
+      FloatVector p2 = VectorMath.exp(d2);
+      acc = acc.add(p);
+      accD = p.fma(d, accD);
+      acc2 = acc2.add(p2);
+      accD2 = p2.fma(d2, accD2);
+    }
+    for (int upper = F.loopBound(n); i < upper; i += L) {
+      FloatVector d = FloatVector.fromArray(F, a, from + i).sub(vm).mul(vt).max(FLOOR);
       FloatVector p = VectorMath.exp(d);
       acc = acc.add(p);
       accD = p.fma(d, accD);
     }
-    double s = VectorMath.sum(acc);
-    double sd = VectorMath.sum(accD);
+    float[] lanes = VectorMath.lanes();
+    acc.add(acc2).intoArray(lanes, 0);
+    double s = VectorMath.sum(lanes);
+    accD.add(accD2).intoArray(lanes, 0);
+    double sd = VectorMath.sum(lanes);
     for (; i < n; i++) {
       double d = Math.max((a[from + i] - m) * invT, LOG_FLOOR);
       double p = Math.exp(d);

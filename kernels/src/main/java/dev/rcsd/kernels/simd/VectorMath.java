@@ -122,16 +122,16 @@ final class VectorMath {
     return FloatVector.broadcast(F, v);
   }
 
-  /** The lanes' sum, added in lane order in double. */
-  static double sum(FloatVector v) {
-    float[] lanes = LANES.get(); // toArray() would allocate once per chunk
-    v.intoArray(lanes, 0);
-    return sum(lanes);
+  /** This thread's array of one vector's lanes. */
+  static float[] lanes() {
+    return LANES.get();
   }
 
   /**
-   * The sum of lanes a loop stored with {@code intoArray}, in lane order in double. Methods whose
-   * inlining budget is spent call this one: a vector passed to a call C2 does not inline is boxed.
+   * The sum of lanes a loop stored with {@code v.intoArray(lanes, 0)}, in lane order in double,
+   * so that it does not depend on the JIT. Kernels store and call this rather than passing the
+   * vector to a method: past C2's NodeCountInliningCutoff a call is not inlined and a vector
+   * argument is boxed, while the force-inlined store always is inlined.
    */
   static double sum(float[] lanes) {
     double s = 0;
