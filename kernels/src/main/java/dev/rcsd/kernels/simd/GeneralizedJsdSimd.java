@@ -23,23 +23,19 @@ import jdk.incubator.vector.FloatVector;
  * log of the mixture. Logs are clamped to {@link SimdRows#LOG_FLOOR} so that padding (p = 0)
  * contributes exactly 0.
  */
-public final class GeneralizedJsdSimd implements GeneralizedJsd {
+public final class GeneralizedJsdSimd extends RowKernel implements GeneralizedJsd {
   private static final int CHUNK = SimdRows.CHUNK;
   private static final FloatVector FLOOR = FloatVector.broadcast(SimdRows.F, SimdRows.LOG_FLOOR);
 
-  private final RowParallel parallel;
-  private final RowParallel.RowBlock body = this::rows;
   // the running call's arguments (compute is synchronized: one call at a time per backend)
   private LossBatch batch;
   private LossParams params;
   private float[] studentLogprobs;
   private float[] jsd;
   private float[] grad;
-  private double scale;
-  private double[] rowLoss;
 
   GeneralizedJsdSimd(RowParallel parallel) {
-    this.parallel = parallel;
+    super(parallel);
   }
 
   @Override
@@ -55,19 +51,17 @@ public final class GeneralizedJsdSimd implements GeneralizedJsd {
     this.studentLogprobs = studentLogprobs;
     this.jsd = jsd;
     this.grad = grad;
-    this.scale = Outputs.rowScale(batch, contexts);
-    this.rowLoss = Scratch.ofThread().rowLoss(rows);
-    try {
-      parallel.forEachBlock(rows, body);
-      return SimdRows.sum(rowLoss, rows) * scale;
-    } finally {
-      this.batch = null;
-      this.studentLogprobs = this.jsd = this.grad = null;
-      this.rowLoss = null;
-    }
+    return runRows(rows, Outputs.rowScale(batch, contexts));
   }
 
-  private void rows(int from, int to) {
+  @Override
+  protected void clearCall() {
+    batch = null;
+    studentLogprobs = jsd = grad = null;
+  }
+
+  @Override
+  protected void rows(int from, int to) {
     int rows = batch.rows();
     int vocab = batch.vocab();
     float[][] teachers = batch.teacherLogits(); // [K][N, V]

@@ -10,19 +10,15 @@ import dev.rcsd.kernels.Outputs;
  * s) and leaving each exponential in the gradient row; the token's loss and dl/ds are scalar; pass
  * 2 scales the gradient row in place to dl/ds (onehot - p). One exponential per element.
  */
-public final class GrpoLossSimd implements GrpoLoss {
-  private final RowParallel parallel;
-  private final RowParallel.RowBlock body = this::rows;
+public final class GrpoLossSimd extends RowKernel implements GrpoLoss {
   // the running call's arguments (compute is synchronized: one call at a time per backend)
   private LossBatch batch;
   private LossParams params;
   private float[] studentLogprobs;
   private float[] grad;
-  private double scale;
-  private double[] rowLoss;
 
   GrpoLossSimd(RowParallel parallel) {
-    this.parallel = parallel;
+    super(parallel);
   }
 
   @Override
@@ -34,19 +30,17 @@ public final class GrpoLossSimd implements GrpoLoss {
     this.params = params;
     this.studentLogprobs = studentLogprobs;
     this.grad = grad;
-    this.scale = Outputs.rowScale(batch, 1);
-    this.rowLoss = Scratch.ofThread().rowLoss(rows);
-    try {
-      parallel.forEachBlock(rows, body);
-      return SimdRows.sum(rowLoss, rows) * scale;
-    } finally {
-      this.batch = null;
-      this.studentLogprobs = this.grad = null;
-      this.rowLoss = null;
-    }
+    return runRows(rows, Outputs.rowScale(batch, 1));
   }
 
-  private void rows(int from, int to) {
+  @Override
+  protected void clearCall() {
+    batch = null;
+    studentLogprobs = grad = null;
+  }
+
+  @Override
+  protected void rows(int from, int to) {
     int vocab = batch.vocab();
     float invT = 1f / params.temperature();
     float[] z = batch.studentLogits(); // [N, V]

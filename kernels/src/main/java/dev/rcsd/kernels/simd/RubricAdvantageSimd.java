@@ -10,20 +10,16 @@ import dev.rcsd.kernels.RubricAdvantage;
  * exponentials in the gradient row) and over each teacher row gives s and t; the advantage is
  * scalar; the gradient row is then scaled in place. The logits are read once each.
  */
-public final class RubricAdvantageSimd implements RubricAdvantage {
-  private final RowParallel parallel;
-  private final RowParallel.RowBlock body = this::rows;
+public final class RubricAdvantageSimd extends RowKernel implements RubricAdvantage {
   // the running call's arguments (compute is synchronized: one call at a time per backend)
   private LossBatch batch;
   private LossParams params;
   private float[] studentLogprobs;
   private float[] advantages;
   private float[] grad;
-  private double scale;
-  private double[] rowLoss;
 
   RubricAdvantageSimd(RowParallel parallel) {
-    this.parallel = parallel;
+    super(parallel);
   }
 
   @Override
@@ -39,19 +35,17 @@ public final class RubricAdvantageSimd implements RubricAdvantage {
     this.studentLogprobs = studentLogprobs;
     this.advantages = advantages;
     this.grad = grad;
-    this.scale = Outputs.rowScale(batch, 1);
-    this.rowLoss = Scratch.ofThread().rowLoss(rows);
-    try {
-      parallel.forEachBlock(rows, body);
-      return SimdRows.sum(rowLoss, rows) * scale;
-    } finally {
-      this.batch = null;
-      this.studentLogprobs = this.advantages = this.grad = null;
-      this.rowLoss = null;
-    }
+    return runRows(rows, Outputs.rowScale(batch, 1));
   }
 
-  private void rows(int from, int to) {
+  @Override
+  protected void clearCall() {
+    batch = null;
+    studentLogprobs = advantages = grad = null;
+  }
+
+  @Override
+  protected void rows(int from, int to) {
     int vocab = batch.vocab();
     float[][] teachers = batch.teacherLogits(); // [K][N, V]
     float invT = 1f / params.temperature();

@@ -26,17 +26,13 @@ final class Scratch {
 
   /** A row of {@code vocab} floats for the student's stored exponentials. */
   float[] studentExps(int vocab) {
-    if (studentExps.length < vocab) {
-      studentExps = new float[vocab];
-    }
+    studentExps = grow(studentExps, vocab);
     return studentExps;
   }
 
   /** A row of {@code vocab} floats for a teacher's stored exponentials. */
   float[] teacherExps(int vocab) {
-    if (teacherExps.length < vocab) {
-      teacherExps = new float[vocab];
-    }
+    teacherExps = grow(teacherExps, vocab);
     return teacherExps;
   }
 
@@ -52,17 +48,13 @@ final class Scratch {
 
   /** The student's restricted softmax over k entries. */
   double[] restrictedStudent(int k) {
-    if (restrictedStudent.length < k) {
-      restrictedStudent = new double[k];
-    }
+    restrictedStudent = grow(restrictedStudent, k);
     return restrictedStudent;
   }
 
   /** The teacher's restricted softmax over k entries, 0 where clipped. */
   double[] restrictedTeacher(int k) {
-    if (restrictedTeacher.length < k) {
-      restrictedTeacher = new double[k];
-    }
+    restrictedTeacher = grow(restrictedTeacher, k);
     return restrictedTeacher;
   }
 
@@ -72,5 +64,13 @@ final class Scratch {
       heap = new TopKHeap(k);
     }
     return heap;
+  }
+
+  private static float[] grow(float[] a, int n) {
+    return a.length < n ? new float[n] : a;
+  }
+
+  private static double[] grow(double[] a, int n) {
+    return a.length < n ? new double[n] : a;
   }
 }

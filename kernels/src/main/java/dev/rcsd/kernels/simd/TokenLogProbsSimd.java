@@ -5,9 +5,7 @@ import dev.rcsd.kernels.Outputs;
 import dev.rcsd.kernels.TokenLogProbs;
 
 /** {@link TokenLogProbs}: one chunked online log-sum-exp pass per student and teacher row. */
-public final class TokenLogProbsSimd implements TokenLogProbs {
-  private final RowParallel parallel;
-  private final RowParallel.RowBlock body = this::rows;
+public final class TokenLogProbsSimd extends RowKernel implements TokenLogProbs {
   // the running call's arguments (compute is synchronized: one call at a time per backend)
   private LossBatch batch;
   private float invT;
@@ -16,7 +14,7 @@ public final class TokenLogProbsSimd implements TokenLogProbs {
   private float[] teacherLogprobs;
 
   TokenLogProbsSimd(RowParallel parallel) {
-    this.parallel = parallel;
+    super(parallel);
   }
 
   @Override
@@ -31,15 +29,17 @@ public final class TokenLogProbsSimd implements TokenLogProbs {
     this.studentLogprobs = studentLogprobs;
     this.studentEntropy = studentEntropy;
     this.teacherLogprobs = teacherLogprobs;
-    try {
-      parallel.forEachBlock(rows, body);
-    } finally {
-      this.batch = null;
-      this.studentLogprobs = this.studentEntropy = this.teacherLogprobs = null;
-    }
+    runRows(rows, 0);
   }
 
-  private void rows(int from, int to) {
+  @Override
+  protected void clearCall() {
+    batch = null;
+    studentLogprobs = studentEntropy = teacherLogprobs = null;
+  }
+
+  @Override
+  protected void rows(int from, int to) {
     int rows = batch.rows();
     int vocab = batch.vocab();
     float[] z = batch.studentLogits(); // [N, V]

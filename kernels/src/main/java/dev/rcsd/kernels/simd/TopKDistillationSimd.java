@@ -14,20 +14,16 @@ import java.util.Arrays;
  * entries of each context added. The full-vocabulary student pass runs only when its log-probs are
  * asked for.
  */
-public final class TopKDistillationSimd implements TopKDistillation {
-  private final RowParallel parallel;
-  private final RowParallel.RowBlock body = this::rows;
+public final class TopKDistillationSimd extends RowKernel implements TopKDistillation {
   // the running call's arguments (compute is synchronized: one call at a time per backend)
   private LossBatch batch;
   private LossParams params;
   private float[] studentLogprobs;
   private float[] topkKl;
   private float[] grad;
-  private double scale;
-  private double[] rowLoss;
 
   TopKDistillationSimd(RowParallel parallel) {
-    this.parallel = parallel;
+    super(parallel);
   }
 
   @Override
@@ -43,19 +39,17 @@ public final class TopKDistillationSimd implements TopKDistillation {
     this.studentLogprobs = studentLogprobs;
     this.topkKl = topkKl;
     this.grad = grad;
-    this.scale = Outputs.rowScale(batch, contexts);
-    this.rowLoss = Scratch.ofThread().rowLoss(rows);
-    try {
-      parallel.forEachBlock(rows, body);
-      return SimdRows.sum(rowLoss, rows) * scale;
-    } finally {
-      this.batch = null;
-      this.studentLogprobs = this.topkKl = this.grad = null;
-      this.rowLoss = null;
-    }
+    return runRows(rows, Outputs.rowScale(batch, contexts));
   }
 
-  private void rows(int from, int to) {
+  @Override
+  protected void clearCall() {
+    batch = null;
+    studentLogprobs = topkKl = grad = null;
+  }
+
+  @Override
+  protected void rows(int from, int to) {
     int rows = batch.rows();
     int vocab = batch.vocab();
     float[][] teachers = batch.teacherLogits(); // [K][N, V]
