@@ -153,8 +153,9 @@ public final class GeneralizedJsdSimd extends RowKernel implements GeneralizedJs
         g.intoArray(grad, c.from + i);
       }
     }
-    acc.intoArray(c.lanes, 0);
-    double kl = VectorMath.sum(c.lanes);
+    float[] lanes = VectorMath.lanes();
+    acc.intoArray(lanes, 0);
+    double kl = VectorMath.sum(lanes);
     for (; i < c.len; i++) {
       double a = Math.max(c.st.logProb(c.z[c.from + i], c.invT), SimdRows.LOG_FLOOR);
       double b = Math.max(c.tt.logProb(c.u[c.from + i], c.invT), SimdRows.LOG_FLOOR);
@@ -194,8 +195,9 @@ public final class GeneralizedJsdSimd extends RowKernel implements GeneralizedJs
         g.intoArray(grad, c.from + i);
       }
     }
-    acc.intoArray(c.lanes, 0);
-    double kl = VectorMath.sum(c.lanes);
+    float[] lanes = VectorMath.lanes();
+    acc.intoArray(lanes, 0);
+    double kl = VectorMath.sum(lanes);
     for (; i < c.len; i++) {
       double a = Math.max(c.st.logProb(c.z[c.from + i], c.invT), SimdRows.LOG_FLOOR);
       double b = Math.max(c.tt.logProb(c.u[c.from + i], c.invT), SimdRows.LOG_FLOOR);
@@ -245,10 +247,11 @@ public final class GeneralizedJsdSimd extends RowKernel implements GeneralizedJs
         g.intoArray(grad, c.from + i);
       }
     }
-    accS.intoArray(c.lanes, 0);
-    double kl = c.sS * VectorMath.sum(c.lanes);
-    accT.intoArray(c.lanes, 0);
-    double teacherTerm = c.sT * VectorMath.sum(c.lanes);
+    float[] lanes = VectorMath.lanes();
+    accS.intoArray(lanes, 0);
+    double kl = c.sS * VectorMath.sum(lanes);
+    accT.intoArray(lanes, 0);
+    double teacherTerm = c.sT * VectorMath.sum(lanes);
     for (; i < c.len; i++) {
       double a = Math.max(c.st.logProb(c.z[c.from + i], c.invT), SimdRows.LOG_FLOOR);
       double b = Math.max(c.tt.logProb(c.u[c.from + i], c.invT), SimdRows.LOG_FLOOR);

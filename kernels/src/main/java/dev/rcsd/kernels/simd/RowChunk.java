@@ -22,8 +22,6 @@ final class RowChunk {
   float cg;
   boolean first;
   boolean writeGrad;
-  /** Where a loop's vector accumulator is stored to be summed lane by lane. */
-  final float[] lanes = new float[SimdRows.L];
 
   void of(float[] z, float[] u, int from, float[] es, float[] et, int at, int len, RowStats st, RowStats tt,
       float invT, float sS, float sT, float cg, boolean first, boolean writeGrad) {

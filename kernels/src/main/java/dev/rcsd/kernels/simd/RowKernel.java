@@ -31,7 +31,10 @@ abstract class RowKernel {
     }
   }
 
-  /** Computes rows [from, to) of the running call. */
+  /**
+   * Computes rows [from, to) of the running call, writing {@code rowLoss[n]} for each (a kernel
+   * without a loss writes none and ignores what {@link #runRows} returns).
+   */
   protected abstract void rows(int from, int to);
 
   /** Drops the running call's references to the caller's arrays. */

@@ -36,13 +36,9 @@ final class Scratch {
     return teacherExps;
   }
 
-  /** Per-row losses of a call, zeroed (the calling thread's; workers write their rows). */
+  /** Per-row losses of a call (the calling thread's; the workers write every row of it). */
   double[] rowLoss(int rows) {
-    if (rowLoss.length < rows) {
-      rowLoss = new double[rows];
-    } else {
-      java.util.Arrays.fill(rowLoss, 0, rows, 0);
-    }
+    rowLoss = grow(rowLoss, rows);
     return rowLoss;
   }
 
