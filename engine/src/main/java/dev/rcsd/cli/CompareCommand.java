@@ -1,5 +1,6 @@
 package dev.rcsd.cli;
 
+import dev.rcsd.engine.cluster.Cluster;
 import dev.rcsd.engine.compare.Comparison;
 import dev.rcsd.engine.compare.ComparisonReport;
 import dev.rcsd.engine.compare.RunSummary;
@@ -58,6 +59,8 @@ final class CompareCommand implements Callable<Integer> {
 
   @Mixin DeviceChoice deviceChoice;
 
+  @Mixin SparkChoice spark;
+
   @Override
   public Integer call() throws IOException {
     deviceChoice.apply();
@@ -75,8 +78,10 @@ final class CompareCommand implements Callable<Integer> {
     PrintWriter log = spec.commandLine().getOut();
     List<RunSummary> runs;
     try (StopSignals signals = StopSignals.install(spec.commandLine().getErr());
-        Progress progress = new Progress(log, signals)) {
-      Comparison c = new Comparison(out, progress, choice.options(), Rcsd.producer());
+        Progress progress = new Progress(log, signals);
+        Cluster cluster = spark.connect("rcsd compare " + out.getFileName())) {
+      Comparison c = new Comparison(out, progress, choice.options(), Rcsd.producer(),
+          cluster == null ? null : cluster.comparisonRuns());
       Map<String, String> arms = new LinkedHashMap<>();
       for (Map.Entry<String, Path> v : variants.entrySet()) {
         arms.put(v.getKey(), Files.readString(v.getValue()));

@@ -1,5 +1,6 @@
 package dev.rcsd.cli;
 
+import dev.rcsd.engine.cluster.Cluster;
 import dev.rcsd.engine.eval.Evaluation;
 import dev.rcsd.engine.rl.RunConfig;
 import dev.rcsd.engine.rl.RunStoppedException;
@@ -65,19 +66,30 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Continue the run in RUN_DIR from its newest complete checkpoint.")
   boolean resume;
 
+  @Option(names = "--spark-dir", paramLabel = "URI", description = "With --spark: the folder the driver and the"
+      + " executors share checkpoints and rollout shards through, any Hadoop file system (default RUN_DIR/spark).")
+  String sparkDir;
+
   @Mixin BackendChoice choice;
 
   @Mixin DeviceChoice deviceChoice;
 
+  @Mixin SparkChoice spark;
+
   @Override
   public Integer call() throws IOException {
     deviceChoice.apply();
+    if (sparkDir != null && spark.master == null) {
+      throw new ParameterException(spec.commandLine(), "--spark-dir needs --spark");
+    }
     Trainer trainer;
     Trainer.Result r;
     PrintWriter log = spec.commandLine().getOut();
     try (StopSignals signals = StopSignals.install(spec.commandLine().getErr());
-        Progress progress = new Progress(log, signals)) {
-      trainer = new Trainer(out, progress, choice.options(), Rcsd.producer());
+        Progress progress = new Progress(log, signals);
+        Cluster cluster = spark.connect("rcsd train " + out.getFileName())) {
+      trainer = new Trainer(out, progress, choice.options(), Rcsd.producer(),
+          cluster == null ? null : cluster.rollouts(sparkDir));
       if (resume) {
         if (method != null || steps != null || seed != null || config != null || init != null || data != null
             || backend != null) {

@@ -49,16 +49,54 @@ public final class Comparison {
     default void run(String method, long seed, int index, int total) {}
   }
 
+  /** One run of the comparison: an arm with one seed, the {@code index}-th of {@code total}. */
+  public record Job(String arm, RunConfig config, Path dir, int index, int total) {}
+
+  /**
+   * Trains a comparison's unfinished runs: one after another in this process (the default), or as
+   * tasks of a cluster ({@code compare --spark}), each through {@link #train(Job, Trainer.Listener,
+   * BackendOptions, String)}.
+   */
+  @FunctionalInterface
+  public interface Runs {
+    void train(List<Job> jobs, Listener listener, BackendOptions backendOptions, String producer) throws IOException;
+  }
+
+  private static final Runs IN_THIS_PROCESS = (jobs, listener, options, producer) -> {
+    for (Job job : jobs) {
+      listener.run(job.arm(), job.config().seed(), job.index(), job.total());
+      train(job, listener, options, producer);
+    }
+  };
+
   private final Path dir;
   private final Listener listener;
   private final BackendOptions backendOptions;
   private final String producer;
+  private final Runs runs;
 
   public Comparison(Path dir, Listener listener, BackendOptions backendOptions, String producer) {
+    this(dir, listener, backendOptions, producer, null);
+  }
+
+  /** A comparison whose runs {@code runs} trains (null: one after another in this process). */
+  public Comparison(Path dir, Listener listener, BackendOptions backendOptions, String producer, Runs runs) {
     this.dir = dir;
     this.listener = listener;
     this.backendOptions = backendOptions;
     this.producer = producer;
+    this.runs = runs == null ? IN_THIS_PROCESS : runs;
+  }
+
+  /** Trains one run: starts it, or resumes it where an earlier attempt stopped. */
+  public static void train(Job job, Trainer.Listener listener, BackendOptions options, String producer)
+      throws IOException {
+    Trainer t = new Trainer(job.dir(), listener, options, producer);
+    if (new RunDir(job.dir()).exists()) {
+      t.resume();
+    } else {
+      t.start(job.config());
+    }
   }
 
   public Path init() {
@@ -127,22 +165,23 @@ public final class Comparison {
     // the shared initial model: the user's --init (flag or configuration), else the warm-up
     RunConfig user = resolve(p, p.arms().get(0), p.flags());
     InitialModel.ensure(init(), user, TaskData.load(user), listener, producer);
-    List<RunSummary> out = new ArrayList<>();
     int total = configs.values().stream().mapToInt(List::size).sum();
     int index = 0;
+    List<Job> unfinished = new ArrayList<>();
     for (Map.Entry<String, List<RunConfig>> arm : configs.entrySet()) {
       for (RunConfig c : arm.getValue()) {
         RunDir run = run(arm.getKey(), c.seed());
-        listener.run(arm.getKey(), c.seed(), ++index, total);
+        index++;
         if (!Files.isRegularFile(run.eval())) {
-          Trainer t = new Trainer(run.root(), listener, backendOptions, producer);
-          if (run.exists()) {
-            t.resume();
-          } else {
-            t.start(c);
-          }
+          unfinished.add(new Job(arm.getKey(), c, run.root(), index, total));
         }
-        out.add(RunSummary.read(run, arm.getKey()));
+      }
+    }
+    runs.train(unfinished, listener, backendOptions, producer);
+    List<RunSummary> out = new ArrayList<>();
+    for (Map.Entry<String, List<RunConfig>> arm : configs.entrySet()) {
+      for (RunConfig c : arm.getValue()) {
+        out.add(RunSummary.read(run(arm.getKey(), c.seed()), arm.getKey()));
       }
     }
     ComparisonReport.write(dir.resolve("report.md"), out);

@@ -39,15 +39,19 @@ public final class PolicyModel implements AutoCloseable {
     Device d = device;
     NDManager m = d == null ? NDManager.newBaseManager() : NDManager.newBaseManager(d);
     try {
-      Engine.getInstance().setRandomSeed((int) seed);
       DecoderModel block = new DecoderModel(config);
-      block.initialize(m);
+      synchronized (SEEDED) { // PyTorch's generator is the process's: seed and draw without another thread between
+        Engine.getInstance().setRandomSeed((int) seed);
+        block.initialize(m);
+      }
       return new PolicyModel(m, block);
     } catch (RuntimeException e) {
       m.close();
       throw e;
     }
   }
+
+  private static final Object SEEDED = new Object();
 
   /** Loads a Hugging Face folder or an rcsd checkpoint. */
   public static PolicyModel load(Path path) throws IOException {

@@ -37,9 +37,13 @@ final class ReasonFirstTeacher {
     return batchSeed * 0x9E3779B97F4A7C15L + 0x5EA50F1257L;
   }
 
-  /** Samples the analyses of the batch's (problem, context) pairs that reason first, keyed by {@link #key}. */
+  /**
+   * Samples the analyses of the batch's (problem, context) pairs that reason first, keyed by
+   * {@link #key}; the i-th pair in order of first appearance draws random stream
+   * {@code firstStream + i}.
+   */
   static Map<String, Completion> sample(List<Rollout> rollouts, Map<String, Problem> problems, Method method,
-      PolicyModel initial, TaskTokenizer tok, RunConfig c, long batchSeed) {
+      PolicyModel initial, TaskTokenizer tok, RunConfig c, long batchSeed, long firstStream) {
     Map<String, int[]> prompts = new LinkedHashMap<>();
     for (Rollout r : rollouts) {
       Problem p = problems.get(r.getPromptId());
@@ -55,12 +59,25 @@ final class ReasonFirstTeacher {
     }
     RunConfig.Sampling s = c.sampling();
     List<Completion> drawn = new Sampler(initial).generate(new ArrayList<>(prompts.values()), new SamplingSettings(
-        s.temperature(), s.topK(), s.topP(), c.reasonFirst().maxTokens(), tok.stops(), seed(batchSeed)));
+        s.temperature(), s.topK(), s.topP(), c.reasonFirst().maxTokens(), tok.stops(), seed(batchSeed)), firstStream);
     int i = 0;
     for (String k : prompts.keySet()) {
       out.put(k, drawn.get(i++));
     }
     return out;
+  }
+
+  /** How many analyses {@link #sample} draws for the rollouts of {@code problems}, in order. */
+  static int count(List<Problem> problems, Method method, RunConfig c) {
+    java.util.Set<String> keys = new java.util.HashSet<>();
+    for (Problem p : problems) {
+      for (String ctx : method.teacherContexts(p)) {
+        if (applies(c, ctx)) {
+          keys.add(key(p, ctx));
+        }
+      }
+    }
+    return keys.size();
   }
 
   static String key(Problem p, String context) {

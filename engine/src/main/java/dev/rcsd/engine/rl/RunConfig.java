@@ -59,6 +59,9 @@ import java.util.Map;
  * @param chatTemplateVariables variables of the model's chat template, e.g. {@code enable_thinking}
  * @param dataFields the names of a rubric dataset's fields when {@code data} is a .jsonl or
  *     .parquet file
+ * @param shardPrompts problems per rollout shard (0: all of a step's in one shard). A step's
+ *     sample and score stages run shard by shard, in this process or as one cluster task per shard
+ *     ({@code train --spark}); the rollouts depend on this number, never on how many executors run them
  */
 public record RunConfig(
     String method,
@@ -93,7 +96,8 @@ public record RunConfig(
     boolean strictAnswers,
     Map<String, Object> chatTemplateVariables,
     boolean maskThinkingTokens,
-    JudgeSettings judge) {
+    JudgeSettings judge,
+    int shardPrompts) {
 
   public static final List<String> METHODS = List.of("grpo", "opsd", "rcsd", "rcsd-criteria");
   public static final String TOKEN_MEAN = "token-mean";
@@ -271,6 +275,9 @@ public record RunConfig(
     if (data.isEmpty() && (trainProblems < 1 || testProblems < 1)) {
       throw new IllegalArgumentException("train_problems and test_problems must be >= 1");
     }
+    if (shardPrompts < 0) {
+      throw new IllegalArgumentException("shard_prompts = " + shardPrompts + " must be >= 0 (0: one shard per step)");
+    }
     if (sampling.maxNewTokens() < 1 || !(sampling.temperature() > 0)) {
       throw new IllegalArgumentException("sampling: max_new_tokens >= 1 and temperature > 0 (training samples)");
     }
@@ -293,7 +300,7 @@ public record RunConfig(
         new Optimizer(5e-5, 5, "constant", 1.0, 0.0, 1.0), "simd", 20, 20, 200, "", Warmup.DEFAULTS,
         PromptTemplates.DEFAULTS, "", 1, 40_000, 400, rcsd ? SEQ_MEAN_TOKEN_MEAN : TOKEN_MEAN, LoraSettings.OFF,
         new ReasonFirst(rcsd, ReasonFirst.OFF.maxTokens()), Update.DEFAULTS, DataFields.DEFAULTS, false, Map.of(), false,
-        JudgeSettings.OFF);
+        JudgeSettings.OFF, 0);
   }
 
   /** The defaults of {@code method} overridden by the fields present in {@code json}. */
@@ -367,6 +374,11 @@ public record RunConfig(
   public AdamWSettings adamW() {
     AdamWSettings d = AdamWSettings.DEFAULTS;
     return new AdamWSettings(d.beta1(), d.beta2(), d.eps(), optimizer.weightDecay(), optimizer.maxGradNorm());
+  }
+
+  /** Problems per rollout shard: {@code shard_prompts}, at most a step's, all of them when 0. */
+  public int promptsPerShard() {
+    return shardPrompts == 0 ? promptsPerStep : Math.min(shardPrompts, promptsPerStep);
   }
 
   /** Rollouts sampled per step. */

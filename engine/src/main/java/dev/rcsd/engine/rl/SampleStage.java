@@ -22,6 +22,15 @@ public final class SampleStage {
   }
 
   public static List<Rollout> run(PolicyModel policy, TaskTokenizer tok, List<Problem> problems, RunConfig c, long step) {
+    return run(policy, tok, problems, c, step, 0);
+  }
+
+  /**
+   * Samples the completions of {@code problems}, the step's problems from index {@code firstProblem}
+   * on: their groups and random streams are those of the step, whatever part of it a call samples.
+   */
+  public static List<Rollout> run(PolicyModel policy, TaskTokenizer tok, List<Problem> problems, RunConfig c, long step,
+      int firstProblem) {
     List<int[]> prompts = new ArrayList<>();
     for (Problem p : problems) {
       int[] ids = tok.prompt(c.prompts().student(p));
@@ -37,14 +46,15 @@ public final class SampleStage {
     }
     RunConfig.Sampling s = c.sampling();
     List<Completion> out = new Sampler(policy).generate(prompts,
-        new SamplingSettings(s.temperature(), s.topK(), s.topP(), s.maxNewTokens(), tok.stops(), seed(c.seed(), step)));
+        new SamplingSettings(s.temperature(), s.topK(), s.topP(), s.maxNewTokens(), tok.stops(), seed(c.seed(), step)),
+        (long) firstProblem * c.samplesPerPrompt());
     List<Rollout> rollouts = new ArrayList<>(out.size());
     for (int i = 0; i < out.size(); i++) {
       Problem p = problems.get(i / c.samplesPerPrompt());
       Completion comp = out.get(i);
       Rollout.Builder r = Rollout.newBuilder()
           .setPromptId(p.id())
-          .setGroupId(step * c.promptsPerStep() + i / c.samplesPerPrompt())
+          .setGroupId(step * c.promptsPerStep() + firstProblem + i / c.samplesPerPrompt())
           .setQuestion(p.question())
           .setReferenceAnswer(p.referenceAnswer())
           .setCompletionText(tok.decode(comp.tokens()))

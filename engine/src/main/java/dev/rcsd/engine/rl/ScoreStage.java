@@ -26,13 +26,23 @@ public final class ScoreStage {
 
   public static List<Rollout> run(List<Rollout> sampled, Map<String, Problem> problems, PolicyModel initial,
       TaskTokenizer tok, RunConfig c, Method method, long batchSeed) throws IOException {
+    return run(sampled, problems, initial, tok, c, method, batchSeed, 0);
+  }
+
+  /**
+   * As {@link #run(List, Map, PolicyModel, TaskTokenizer, RunConfig, Method, long)} for part of a
+   * batch whose reason-first analyses start at random stream {@code firstAnalysis} of the batch.
+   */
+  public static List<Rollout> run(List<Rollout> sampled, Map<String, Problem> problems, PolicyModel initial,
+      TaskTokenizer tok, RunConfig c, Method method, long batchSeed, long firstAnalysis) throws IOException {
     Grader grader = new Grader(c.strictAnswers());
     for (Rollout r : sampled) {
       if (!problems.containsKey(r.getPromptId())) {
         throw new IllegalArgumentException("rollout of unknown problem '" + r.getPromptId() + "'");
       }
     }
-    Map<String, Completion> analyses = ReasonFirstTeacher.sample(sampled, problems, method, initial, tok, c, batchSeed);
+    Map<String, Completion> analyses = ReasonFirstTeacher.sample(sampled, problems, method, initial, tok, c, batchSeed,
+        firstAnalysis);
     int vocab = initial.config().vocabSize();
     List<Rollout.Builder> out = new ArrayList<>();
     List<int[]> refPrefixes = new ArrayList<>();

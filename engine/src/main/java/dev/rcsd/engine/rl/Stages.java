@@ -33,13 +33,49 @@ import java.util.Map;
 public final class Stages {
   private Stages() {}
 
-  /** Samples the step's rollouts from the problems after {@code cursor}. */
+  /**
+   * Part of a step: its problems [from, to), whose reason-first analyses (if any) begin at random
+   * stream {@code firstAnalysis} of the step.
+   */
+  public record Shard(int index, int from, int to, int firstAnalysis) {}
+
+  /** The problems of the step that starts at {@code cursor}, in order. */
+  public static List<Problem> problems(TaskData data, RunConfig c, Cursor cursor) {
+    List<Problem> out = new ArrayList<>();
+    cursor.next(c.promptsPerStep(), data.train().size(), c.seed()).indices().forEach(i -> out.add(data.train().get(i)));
+    return out;
+  }
+
+  /** A step's shards: {@code c.promptsPerShard()} of its problems each, the last one possibly fewer. */
+  public static List<Shard> shards(RunConfig c, List<Problem> stepProblems) {
+    Method method = Method.of(c.method());
+    List<Shard> out = new ArrayList<>();
+    int analyses = 0;
+    for (int from = 0; from < stepProblems.size(); from += c.promptsPerShard()) {
+      int to = Math.min(stepProblems.size(), from + c.promptsPerShard());
+      out.add(new Shard(out.size(), from, to, analyses));
+      analyses += ReasonFirstTeacher.count(stepProblems.subList(from, to), method, c);
+    }
+    return out;
+  }
+
+  /** Samples the step's rollouts from the problems after {@code cursor}, shard by shard. */
   public static RolloutReader.Batch sample(PolicyModel policy, TaskTokenizer tok, TaskData data, RunConfig c,
       long step, Cursor cursor, String policyName, String producer) {
+    List<RolloutReader.Batch> parts = new ArrayList<>();
+    for (Shard shard : shards(c, problems(data, c, cursor))) {
+      parts.add(sample(policy, tok, data, c, step, cursor, shard, policyName, producer));
+    }
+    return merge(parts);
+  }
+
+  /** Samples one shard of the step: its rollouts, under the header of the whole step. */
+  public static RolloutReader.Batch sample(PolicyModel policy, TaskTokenizer tok, TaskData data, RunConfig c,
+      long step, Cursor cursor, Shard shard, String policyName, String producer) {
     Cursor.Next next = cursor.next(c.promptsPerStep(), data.train().size(), c.seed());
     List<Problem> problems = new ArrayList<>();
-    next.indices().forEach(i -> problems.add(data.train().get(i)));
-    List<Rollout> rollouts = SampleStage.run(policy, tok, problems, c, step);
+    next.indices().subList(shard.from(), shard.to()).forEach(i -> problems.add(data.train().get(i)));
+    List<Rollout> rollouts = SampleStage.run(policy, tok, problems, c, step, shard.from());
     RunConfig.Sampling s = c.sampling();
     BatchHeader header = BatchHeader.newBuilder()
         .setProducer(producer)
@@ -61,19 +97,64 @@ public final class Stages {
   }
 
   /**
-   * Grades the sampled batch and adds the reference and teacher passes of the initial model; a
-   * batch whose teachers keep hidden states names {@code head} (the initial model's) in its header.
+   * Grades the sampled batch and adds the reference and teacher passes of the initial model, shard
+   * by shard of the run's configuration; a batch whose teachers keep hidden states names
+   * {@code head} (the initial model's) in its header.
    */
   public static RolloutReader.Batch score(RolloutReader.Batch sampled, Map<String, Problem> problems,
       PolicyModel initial, TeacherHead head, TaskTokenizer tok, String producer) throws IOException {
     RunConfig c = config(sampled);
+    int group = sampled.header().getGroupSize() > 0 ? sampled.header().getGroupSize() : c.samplesPerPrompt();
+    List<Rollout> rollouts = sampled.rollouts();
+    if (rollouts.size() % group != 0) {
+      throw new IllegalArgumentException("the batch of step " + sampled.header().getStep() + " holds "
+          + rollouts.size() + " rollouts, not whole groups of " + group);
+    }
+    List<Problem> stepProblems = new ArrayList<>();
+    for (int i = 0; i < rollouts.size(); i += group) {
+      Problem p = problems.get(rollouts.get(i).getPromptId());
+      if (p == null) {
+        throw new IllegalArgumentException("rollout of unknown problem '" + rollouts.get(i).getPromptId() + "'");
+      }
+      stepProblems.add(p);
+    }
+    List<RolloutReader.Batch> parts = new ArrayList<>();
+    for (Shard shard : shards(c, stepProblems)) {
+      RolloutReader.Batch part = new RolloutReader.Batch(sampled.header(),
+          rollouts.subList(shard.from() * group, shard.to() * group));
+      parts.add(score(part, shard, problems, initial, head, tok, producer));
+    }
+    return merge(parts);
+  }
+
+  /** Scores one shard of a sampled step (its rollouts under the step's header). */
+  public static RolloutReader.Batch score(RolloutReader.Batch sampled, Shard shard, Map<String, Problem> problems,
+      PolicyModel initial, TeacherHead head, TaskTokenizer tok, String producer) throws IOException {
+    RunConfig c = config(sampled);
     List<Rollout> scored = ScoreStage.run(sampled.rollouts(), problems, initial, tok, c, Method.of(c.method()),
-        sampled.header().getSeed());
+        sampled.header().getSeed(), shard.firstAnalysis());
     BatchHeader.Builder h = sampled.header().toBuilder().setStage("score").setProducer(producer).clearTeacherHead();
     if (scored.stream().anyMatch(r -> r.getTeachersList().stream().anyMatch(t -> t.getHiddenSize() > 0))) {
       h.setTeacherHead(head.digest());
     }
     return new RolloutReader.Batch(h.build(), scored);
+  }
+
+  /** One batch of a step's shards, in order; their headers must agree. */
+  public static RolloutReader.Batch merge(List<RolloutReader.Batch> parts) {
+    if (parts.isEmpty()) {
+      throw new IllegalArgumentException("no shards to merge");
+    }
+    BatchHeader header = parts.get(0).header();
+    List<Rollout> rollouts = new ArrayList<>();
+    for (int i = 0; i < parts.size(); i++) {
+      if (!parts.get(i).header().equals(header)) {
+        throw new IllegalArgumentException("shard " + i + " of step " + header.getStep() + " was written under"
+            + " another header than shard 0 (another stage, step, policy or configuration)");
+      }
+      rollouts.addAll(parts.get(i).rollouts());
+    }
+    return new RolloutReader.Batch(header, rollouts);
   }
 
   /**

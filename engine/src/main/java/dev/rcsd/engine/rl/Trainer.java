@@ -55,12 +55,23 @@ public final class Trainer {
   private final Listener listener;
   private final BackendOptions backendOptions;
   private final String producer;
+  private final RolloutSource.Factory rollouts;
 
   public Trainer(Path root, Listener listener, BackendOptions backendOptions, String producer) {
+    this(root, listener, backendOptions, producer, null);
+  }
+
+  /**
+   * A trainer whose steps' rollouts come from {@code rollouts} (e.g. a cluster's tasks); null
+   * samples and scores in this process.
+   */
+  public Trainer(Path root, Listener listener, BackendOptions backendOptions, String producer,
+      RolloutSource.Factory rollouts) {
     this.dir = new RunDir(root);
     this.listener = listener;
     this.backendOptions = backendOptions;
     this.producer = producer;
+    this.rollouts = rollouts;
   }
 
   /** Starts a new run in an empty (or absent) folder, holding the folder's lock throughout. */
@@ -103,76 +114,95 @@ public final class Trainer {
         KernelBackend kernels = Backends.open(c.backend(), backendOptions)) {
       java.util.Map<String, String> companions = ModelTokenizer.companions(dir.init());
       TeacherHead head = TeacherHead.of(initial);
-      long step = 0;
-      Cursor cursor = Cursor.START;
-      Optional<Long> last = dir.newestCompleteCheckpoint();
-      if (last.isPresent()) {
-        TrainingCheckpoint.State s = TrainingCheckpoint.load(dir.checkpoint(last.get()), policy, opt);
-        step = s.step();
-        cursor = s.cursor();
+      RolloutSource.Factory factory = rollouts != null ? rollouts
+          : (d, config, p) -> (model, step, cursor, name) -> local(model, tok, data, c, step, cursor, name, problems,
+              initial, head);
+      try (RolloutSource source = factory.open(dir, c, producer)) {
+        return train(c, data, tok, initial, policy, opt, kernels, companions, head, source);
       }
-      List<Problem> evalSet = data.test().subList(0, Math.min(c.evalProblems(), data.test().size()));
-      try (MetricsLog metrics = MetricsLog.open(dir.metrics(), step)) {
-        double wallStart = System.nanoTime() / 1e9 - metrics.wallTime();
-        if (step == 0 && c.evalEvery() > 0 && !evalSet.isEmpty()) {
-          Evaluation.Report eval = evaluate(policy, tok, c, evalSet);
-          metrics.appendEvaluation(0, System.nanoTime() / 1e9 - wallStart, eval);
-        }
-        listener.phase("training", step, c.steps());
-        long saved = step;
-        while (step < c.steps()) {
-          if (listener.stopRequested()) {
-            if (saved < step) {
-              metrics.sync();
-              save(policy, opt, c, step, cursor, companions);
-            }
-            throw new RunStoppedException(dir.root(), step);
-          }
-          long started = System.nanoTime();
-          String policyName = "step " + step + " of " + dir.root().getFileName();
-          RolloutReader.Batch sampled = Stages.sample(policy, tok, data, c, step, cursor, policyName, producer);
-          Stages.write(dir.rollouts(step + 1, "sample"), sampled);
-          RolloutReader.Batch scored = Stages.score(sampled, problems, initial, head, tok, producer);
-          Stages.write(dir.rollouts(step + 1, "score"), scored);
-          dir.keepRolloutsOf(step + 1);
-          double before = (System.nanoTime() - started) / 1e9;
-          StepStats stats;
-          try {
-            stats = Stages.update(scored, policy, opt, kernels, head, before);
-          } catch (NonFiniteException e) {
-            if (saved < step) {
-              save(policy, opt, c, step, cursor, companions);
-            }
-            throw new TrainingStoppedException("step " + (step + 1) + " of " + c.method() + ": " + e.getMessage()
-                + "; stopped. The last good checkpoint is " + dir.checkpoint(step) + " (steps before it are intact)", e);
-          }
-          step++;
-          cursor = Stages.cursorAfter(scored);
-          Evaluation.Report eval = null;
-          if (c.evalEvery() > 0 && step % c.evalEvery() == 0 && !evalSet.isEmpty()) {
-            eval = evaluate(policy, tok, c, evalSet);
-          }
-          metrics.append(stats, System.nanoTime() / 1e9 - wallStart, eval);
-          listener.step(stats, eval);
-          if (step % c.checkpointEvery() == 0 || step == c.steps()) {
+    }
+  }
+
+  private Result train(RunConfig c, TaskData data, TaskTokenizer tok, PolicyModel initial, PolicyModel policy,
+      AdamW opt, KernelBackend kernels, java.util.Map<String, String> companions, TeacherHead head,
+      RolloutSource source) throws IOException {
+    long step = 0;
+    Cursor cursor = Cursor.START;
+    Optional<Long> last = dir.newestCompleteCheckpoint();
+    if (last.isPresent()) {
+      TrainingCheckpoint.State s = TrainingCheckpoint.load(dir.checkpoint(last.get()), policy, opt);
+      step = s.step();
+      cursor = s.cursor();
+    }
+    List<Problem> evalSet = data.test().subList(0, Math.min(c.evalProblems(), data.test().size()));
+    try (MetricsLog metrics = MetricsLog.open(dir.metrics(), step)) {
+      double wallStart = System.nanoTime() / 1e9 - metrics.wallTime();
+      if (step == 0 && c.evalEvery() > 0 && !evalSet.isEmpty()) {
+        Evaluation.Report eval = evaluate(policy, tok, c, evalSet);
+        metrics.appendEvaluation(0, System.nanoTime() / 1e9 - wallStart, eval);
+      }
+      listener.phase("training", step, c.steps());
+      long saved = step;
+      while (step < c.steps()) {
+        if (listener.stopRequested()) {
+          if (saved < step) {
             metrics.sync();
             save(policy, opt, c, step, cursor, companions);
-            saved = step;
           }
+          throw new RunStoppedException(dir.root(), step);
+        }
+        long started = System.nanoTime();
+        String policyName = "step " + step + " of " + dir.root().getFileName();
+        RolloutSource.Step produced = source.produce(policy, step, cursor, policyName);
+        Stages.write(dir.rollouts(step + 1, "sample"), produced.sampled());
+        RolloutReader.Batch scored = produced.scored();
+        Stages.write(dir.rollouts(step + 1, "score"), scored);
+        dir.keepRolloutsOf(step + 1);
+        double before = (System.nanoTime() - started) / 1e9;
+        StepStats stats;
+        try {
+          stats = Stages.update(scored, policy, opt, kernels, head, before);
+        } catch (NonFiniteException e) {
+          if (saved < step) {
+            save(policy, opt, c, step, cursor, companions);
+          }
+          throw new TrainingStoppedException("step " + (step + 1) + " of " + c.method() + ": " + e.getMessage()
+              + "; stopped. The last good checkpoint is " + dir.checkpoint(step) + " (steps before it are intact)", e);
+        }
+        step++;
+        cursor = Stages.cursorAfter(scored);
+        Evaluation.Report eval = null;
+        if (c.evalEvery() > 0 && step % c.evalEvery() == 0 && !evalSet.isEmpty()) {
+          eval = evaluate(policy, tok, c, evalSet);
+        }
+        metrics.append(stats, System.nanoTime() / 1e9 - wallStart, eval);
+        listener.step(stats, eval);
+        if (step % c.checkpointEvery() == 0 || step == c.steps()) {
+          metrics.sync();
+          save(policy, opt, c, step, cursor, companions);
+          saved = step;
         }
       }
-      if (listener.stopRequested()) {
-        throw new RunStoppedException(dir.root(), step); // the last step is checkpointed; resuming evaluates
-      }
-      listener.phase("evaluation", 0, 4);
-      List<Problem> trainSample = data.train().subList(0, Math.min(data.train().size(), data.test().size()));
-      Evaluation.Report fin = evaluate(policy, tok, c, data.test());
-      Evaluation.Report init = evaluate(initial, tok, c, data.test());
-      Evaluation.Report finTrain = evaluate(policy, tok, c, trainSample);
-      Evaluation.Report initTrain = evaluate(initial, tok, c, trainSample);
-      EvalFile.write(dir.eval(), step, fin, init, finTrain, initTrain);
-      return new Result(c, dir.checkpoint(step), init, fin, initTrain, finTrain);
     }
+    if (listener.stopRequested()) {
+      throw new RunStoppedException(dir.root(), step); // the last step is checkpointed; resuming evaluates
+    }
+    listener.phase("evaluation", 0, 4);
+    List<Problem> trainSample = data.train().subList(0, Math.min(data.train().size(), data.test().size()));
+    Evaluation.Report fin = evaluate(policy, tok, c, data.test());
+    Evaluation.Report init = evaluate(initial, tok, c, data.test());
+    Evaluation.Report finTrain = evaluate(policy, tok, c, trainSample);
+    Evaluation.Report initTrain = evaluate(initial, tok, c, trainSample);
+    EvalFile.write(dir.eval(), step, fin, init, finTrain, initTrain);
+    return new Result(c, dir.checkpoint(step), init, fin, initTrain, finTrain);
+  }
+
+  /** A step sampled and scored in this process. */
+  private RolloutSource.Step local(PolicyModel policy, TaskTokenizer tok, TaskData data, RunConfig c, long step,
+      Cursor cursor, String policyName, Map<String, Problem> problems, PolicyModel initial, TeacherHead head)
+      throws IOException {
+    RolloutReader.Batch sampled = Stages.sample(policy, tok, data, c, step, cursor, policyName, producer);
+    return new RolloutSource.Step(sampled, Stages.score(sampled, problems, initial, head, tok, producer));
   }
 
   private void save(PolicyModel policy, AdamW opt, RunConfig c, long step, Cursor cursor,

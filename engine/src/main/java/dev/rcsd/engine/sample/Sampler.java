@@ -21,7 +21,9 @@ import java.util.SplittableRandom;
  *   row b:  [pad .. pad | prompt_b | new tokens ...]     positions 0.. inside the prompt and beyond
  * </pre>
  *
- * Each sequence draws from its own random stream (seed, index), so completions are reproducible.
+ * Each sequence draws from its own random stream (seed, index), so completions are reproducible;
+ * a batch that is part of a larger one names the index of its first sequence, and its sequences
+ * draw the streams they would draw in the larger batch.
  */
 public final class Sampler {
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;
@@ -33,15 +35,20 @@ public final class Sampler {
 
   /** Generates with the KV cache. */
   public List<Completion> generate(List<int[]> prompts, SamplingSettings settings) {
-    return run(prompts, settings, true);
+    return generate(prompts, settings, 0);
+  }
+
+  /** Generates with the KV cache; sequence b draws random stream {@code firstStream + b}. */
+  public List<Completion> generate(List<int[]> prompts, SamplingSettings settings, long firstStream) {
+    return run(prompts, settings, true, firstStream);
   }
 
   /** Generates recomputing the whole prefix at every step: the baseline the cache is measured against. */
   public List<Completion> generateWithoutCache(List<int[]> prompts, SamplingSettings settings) {
-    return run(prompts, settings, false);
+    return run(prompts, settings, false, 0);
   }
 
-  private List<Completion> run(List<int[]> prompts, SamplingSettings s, boolean cached) {
+  private List<Completion> run(List<int[]> prompts, SamplingSettings s, boolean cached, long firstStream) {
     int batch = prompts.size();
     int vocab = model.config().vocabSize();
     int longest = prompts.stream().mapToInt(p -> p.length).max().orElseThrow();
@@ -72,7 +79,7 @@ public final class Sampler {
     for (int b = 0; b < batch; b++) {
       tokens.add(new ArrayList<>());
       logprobs.add(new ArrayList<>());
-      rnd[b] = new SplittableRandom(s.seed() ^ (b + 1) * GOLDEN);
+      rnd[b] = new SplittableRandom(s.seed() ^ (firstStream + b + 1) * GOLDEN);
     }
     boolean[] finished = new boolean[batch];
     TokenSampler sampler = new TokenSampler(s);

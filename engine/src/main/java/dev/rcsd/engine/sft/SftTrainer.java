@@ -10,6 +10,7 @@ import dev.rcsd.engine.model.AttentionMask;
 import dev.rcsd.engine.model.PolicyModel;
 import dev.rcsd.engine.model.Scalars;
 import dev.rcsd.engine.train.AdamW;
+import dev.rcsd.engine.train.Autograd;
 import dev.rcsd.engine.train.AdamWSettings;
 import dev.rcsd.engine.train.LearningRate;
 import dev.rcsd.engine.train.NonFiniteException;
@@ -91,7 +92,7 @@ public final class SftTrainer {
     if (count == 0) {
       throw new IllegalArgumentException("a batch without completion tokens");
     }
-    try (NDScope scope = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+    try (NDScope scope = new NDScope(); GradientCollector gc = Autograd.collector()) {
       NDArray logits = model.block().logits(nd.create(b.tokens, new Shape(b.rows, b.width)),
           nd.create(b.positions, new Shape(b.rows, b.width)), AttentionMask.causal(nd, b.valid, 0, b.width), null);
       NDArray logp = logits.logSoftmax(-1).gather(nd.create(targets, new Shape(b.rows, b.width, 1)), 2).squeeze(2);

@@ -1,6 +1,5 @@
 package dev.rcsd.engine.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -62,7 +61,7 @@ public final class FusedLinearLoss {
   public static double backward(PolicyModel model, TokenBatch b, int[] at, int chunkRows, ChunkLoss loss) {
     NDManager nd = model.manager();
     try (NDScope scope = new NDScope();
-        GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        GradientCollector gc = Autograd.collector()) {
       NDArray h = model.block().hidden(nd.create(b.tokens, new Shape(b.rows, b.width)),
           nd.create(b.positions, new Shape(b.rows, b.width)), AttentionMask.causal(nd, b.valid, 0, b.width), null)
           .reshape(b.rows * (long) b.width, model.config().hiddenSize());

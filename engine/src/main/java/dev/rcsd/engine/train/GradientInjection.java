@@ -1,6 +1,5 @@
 package dev.rcsd.engine.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -48,7 +47,7 @@ public final class GradientInjection {
     int width = valid[0].length;
     NDManager nd = model.manager();
     try (NDScope scope = new NDScope();
-        GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        GradientCollector gc = Autograd.collector()) {
       NDArray logits = model.block().logits(nd.create(tokens, new ai.djl.ndarray.types.Shape(batch, width)),
           nd.create(positions, new ai.djl.ndarray.types.Shape(batch, width)), AttentionMask.causal(nd, valid, 0, width),
           null);
