@@ -94,22 +94,24 @@ final class SparkRollouts implements RolloutSource {
     return out;
   }
 
-  /** The task's own message where Spark wraps it ("Job aborted due to stage failure: ... IOException: ..."). */
+  /**
+   * The task's own message: the first exception of rcsd's in the chain (local mode keeps it), else
+   * the line Spark's message quotes from the executor ("... java.io.IOException: MESSAGE").
+   */
   static String cause(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    String m = t == e && e instanceof SparkException ? e.getMessage() : t.getMessage();
-    if (m != null) {
-      int at = m.indexOf("java.io.IOException: ");
-      if (at >= 0) {
-        m = m.substring(at + "java.io.IOException: ".length());
-        int end = m.indexOf('\n');
-        m = end >= 0 ? m.substring(0, end) : m;
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof IOException && !(t instanceof SparkException)) {
+        return t.getMessage();
       }
     }
-    return m;
+    String m = String.valueOf(e.getMessage());
+    int at = m.indexOf("java.io.IOException: ");
+    if (at < 0) {
+      return m;
+    }
+    m = m.substring(at + "java.io.IOException: ".length());
+    int end = m.indexOf('\n');
+    return end >= 0 ? m.substring(0, end) : m;
   }
 
   @Override
