@@ -132,4 +132,20 @@ class TrainCommandTest {
     assertTrue(r.err().contains("--resume takes the run's own config.json"), r.err());
     assertTrue(Files.notExists(out));
   }
+
+  @Test
+  void sparkWithoutTheSparkModuleSaysWhatIsMissingAndWritesNothing() {
+    Path out = tmp.resolve("never");
+    CliRun r = CliRun.of("train", "--method", "grpo", "--out", out.toString(), "--spark", "local[2]");
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("--spark needs the rcsd-spark module on the class path"), r.err());
+    assertTrue(Files.notExists(out));
+    r = CliRun.of("train", "--method", "grpo", "--out", out.toString(), "--spark-dir", "hdfs://nn/x");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--spark-dir needs --spark"), r.err());
+    r = CliRun.of("compare", "--out", out.toString(), "--spark-conf", "spark.executor.memory=2g");
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("--spark-conf needs --spark"), r.err());
+    assertTrue(Files.notExists(out));
+  }
 }
