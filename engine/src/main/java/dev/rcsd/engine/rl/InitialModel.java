@@ -34,7 +34,7 @@ public final class InitialModel {
     }
     listener.phase("warm-up", 0, c.warmup().steps());
     try (TaskTokenizer tok = data.tokenizer();
-        PolicyModel m = c.warmup().train(data.train(), tok, c.prompts(), listener::warmupStep)) {
+        PolicyModel m = c.warmup().train(data.warmup(), tok, c.prompts(), listener::warmupStep)) {
       c.warmup().save(m, data.tokenizerJson(), target, producer);
     }
   }

@@ -62,6 +62,9 @@ import java.util.Map;
  * @param shardPrompts problems per rollout shard (0: all of a step's in one shard). A step's
  *     sample and score stages run shard by shard, in this process or as one cluster task per shard
  *     ({@code train --spark}); the rollouts depend on this number, never on how many executors run them
+ * @param rlKeysPercent the built-in generator's share (percent) of (template, numbers) keys kept
+ *     for the train split that RL samples, away from the SFT warm-up's problems (0: one train split
+ *     for both)
  */
 public record RunConfig(
     String method,
@@ -97,7 +100,8 @@ public record RunConfig(
     Map<String, Object> chatTemplateVariables,
     boolean maskThinkingTokens,
     JudgeSettings judge,
-    int shardPrompts) {
+    int shardPrompts,
+    int rlKeysPercent) {
 
   public static final List<String> METHODS = List.of("grpo", "opsd", "rcsd", "rcsd-criteria");
   public static final String TOKEN_MEAN = "token-mean";
@@ -300,7 +304,7 @@ public record RunConfig(
         new Optimizer(5e-5, 5, "constant", 1.0, 0.0, 1.0), "simd", 20, 20, 200, "", Warmup.DEFAULTS,
         PromptTemplates.DEFAULTS, "", 1, 40_000, 400, rcsd ? SEQ_MEAN_TOKEN_MEAN : TOKEN_MEAN, LoraSettings.OFF,
         new ReasonFirst(rcsd, ReasonFirst.OFF.maxTokens()), Update.DEFAULTS, DataFields.DEFAULTS, false, Map.of(), false,
-        JudgeSettings.OFF, 0);
+        JudgeSettings.OFF, 0, 0);
   }
 
   /** The defaults of {@code method} overridden by the fields present in {@code json}. */

@@ -12,12 +12,25 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The problems of a run: the train split it learns from and the test split it is evaluated on. */
-public record TaskData(List<Problem> train, List<Problem> test, String tokenizerJson) {
+/**
+ * The problems of a run: the train split it learns from, the test split it is evaluated on, and
+ * the problems the SFT warm-up learns from (the train split's unless the generator reserves keys
+ * for RL, {@code rl_keys_percent}).
+ */
+public record TaskData(List<Problem> train, List<Problem> test, String tokenizerJson, List<Problem> warmup) {
+  public TaskData(List<Problem> train, List<Problem> test, String tokenizerJson) {
+    this(train, test, tokenizerJson, train);
+  }
+
   public static TaskData load(RunConfig c) throws IOException {
     if (c.data().isEmpty()) {
-      ScienceGenerator.Splits s = new ScienceGenerator().generate(c.dataSeed(), c.trainProblems(), c.testProblems(), 4);
-      return new TaskData(s.train(), s.test(), TaskTokenizer.builtInJson());
+      ScienceGenerator.Splits s = new ScienceGenerator().generate(c.dataSeed(), c.trainProblems(), c.testProblems(), 4,
+          c.rlKeysPercent());
+      return new TaskData(s.train(), s.test(), TaskTokenizer.builtInJson(), s.warmup());
+    }
+    if (c.rlKeysPercent() != 0) {
+      throw new IllegalArgumentException("rl_keys_percent reserves keys of the built-in generator; with data '"
+          + c.data() + "' it must be 0");
     }
     Path dir = Path.of(c.data());
     if (RubricDataset.isDatasetFile(dir)) {

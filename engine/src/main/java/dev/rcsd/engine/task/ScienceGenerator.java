@@ -33,8 +33,15 @@ public final class ScienceGenerator {
     return templates.stream().map(t -> t.id() + ":" + t.steps()).toList();
   }
 
-  /** Train and test problems. */
-  public record Splits(List<Problem> train, List<Problem> test) {}
+  /**
+   * Train and test problems, and the problems the SFT warm-up learns from: the train split's, or
+   * with keys reserved for RL ({@link #generate(long, int, int, int, int)}) problems of their own.
+   */
+  public record Splits(List<Problem> train, List<Problem> test, List<Problem> warmup) {
+    public Splits(List<Problem> train, List<Problem> test) {
+      this(train, test, train);
+    }
+  }
 
   /**
    * Both splits are drawn alike: a template uniformly among the usable ones, then its numbers,
@@ -47,17 +54,38 @@ public final class ScienceGenerator {
    * @throws IllegalArgumentException when a template yields no problem of a split
    */
   public Splits generate(long seed, int train, int test, int maxSteps) {
+    return generate(seed, train, test, maxSteps, 0);
+  }
+
+  /**
+   * As {@link #generate(long, int, int, int)}, with {@code rlPercent} percent of the
+   * (template, numbers) keys reserved for the train split, which RL samples from: the warm-up's
+   * problems ({@link Splits#warmup}, as many as the train split's) come from the other keys, so RL
+   * prompts are problems the warm-up never saw, drawn like the test split's. 0 keeps one train
+   * split for both.
+   */
+  public Splits generate(long seed, int train, int test, int maxSteps, int rlPercent) {
+    if (rlPercent < 0 || rlPercent > 100 - TEST_PERCENT - 10) {
+      throw new IllegalArgumentException("rl_keys_percent = " + rlPercent + " must be in [0, "
+          + (100 - TEST_PERCENT - 10) + "]");
+    }
     List<Template> usable = templates.stream().filter(t -> t.steps() <= maxSteps).toList();
     if (usable.isEmpty()) {
       throw new IllegalArgumentException("no template has at most " + maxSteps + " steps");
     }
     SplittableRandom rnd = new SplittableRandom(seed);
-    List<Problem> testSet = draw(usable, rnd, test, true);
-    List<Problem> trainSet = draw(usable, rnd, train, false);
-    return new Splits(trainSet, testSet);
+    List<Problem> testSet = draw(usable, rnd, test, b -> b < TEST_PERCENT, "test");
+    if (rlPercent == 0) {
+      return new Splits(draw(usable, rnd, train, b -> b >= TEST_PERCENT, "train"), testSet);
+    }
+    int rlEnd = TEST_PERCENT + rlPercent;
+    List<Problem> rl = draw(usable, rnd, train, b -> b >= TEST_PERCENT && b < rlEnd, "train");
+    List<Problem> warmup = draw(usable, rnd, train, b -> b >= rlEnd, "warm-up");
+    return new Splits(rl, testSet, warmup);
   }
 
-  private static List<Problem> draw(List<Template> usable, SplittableRandom rnd, int count, boolean testSplit) {
+  private static List<Problem> draw(List<Template> usable, SplittableRandom rnd, int count,
+      java.util.function.IntPredicate inSplit, String split) {
     List<Problem> problems = new ArrayList<>(count);
     Map<String, Integer> seen = new HashMap<>();
     while (problems.size() < count) {
@@ -65,11 +93,11 @@ public final class ScienceGenerator {
       Template.Draw d = null;
       for (int attempt = 0; d == null; attempt++) {
         if (attempt == MAX_REDRAWS) {
-          throw new IllegalArgumentException("template " + t.id() + " gave no " + (testSplit ? "test" : "train")
-              + " problem in " + MAX_REDRAWS + " draws");
+          throw new IllegalArgumentException("template " + t.id() + " gave no " + split + " problem in " + MAX_REDRAWS
+              + " draws");
         }
         Template.Draw x = t.draw(rnd);
-        if (x != null && isTest(x.key()) == testSplit) {
+        if (x != null && inSplit.test(bucket(x.key()))) {
           d = x;
         }
       }
@@ -83,8 +111,13 @@ public final class ScienceGenerator {
 
   /** Whether a (template, numbers) key belongs to the test split. */
   static boolean isTest(String key) {
+    return bucket(key) < TEST_PERCENT;
+  }
+
+  /** A key's fixed bucket in [0, 100): the test split has the first {@link #TEST_PERCENT}. */
+  static int bucket(String key) {
     CRC32 crc = new CRC32();
     crc.update(key.getBytes(StandardCharsets.UTF_8));
-    return crc.getValue() % 100 < TEST_PERCENT;
+    return (int) (crc.getValue() % 100);
   }
 }
