@@ -95,6 +95,29 @@ class TaskTest {
     }
   }
 
+  /** rl_keys_percent: RL's train split, the warm-up's problems and the test split share no key. */
+  @Test
+  void keysReservedForRlKeepTheWarmupAwayFromRlsProblems() {
+    ScienceGenerator.Splits s = new ScienceGenerator().generate(5, 3000, 300, 4, 20);
+    assertEquals(3000, s.warmup().size());
+    Set<String> rl = s.train().stream().map(p -> p.id().replaceAll("/[0-9]+$", "")).collect(Collectors.toSet());
+    Set<String> test = s.test().stream().map(p -> p.id().replaceAll("/[0-9]+$", "")).collect(Collectors.toSet());
+    for (Problem p : s.warmup()) {
+      String key = p.id().replaceAll("/[0-9]+$", "");
+      assertFalse(rl.contains(key) || test.contains(key), p.id() + " is a warm-up problem and an RL or test one");
+    }
+    assertTrue(rl.stream().noneMatch(test::contains), "RL and test share a key");
+    assertEquals(splits.test(), s.test(), "the test split is the same with or without reserved keys");
+    Map<String, Double> rlShare = shares(s.train(), Problem::template);
+    Map<String, Double> testShare = shares(new ScienceGenerator().generate(9, 3000, 3000, 4, 20).test(),
+        Problem::template);
+    assertEquals(testShare.keySet(), rlShare.keySet(), "every template reaches RL's split");
+    assertEquals(splits.train(), splits.warmup(), "without reserved keys the warm-up learns the train split");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new ScienceGenerator().generate(5, 10, 10, 4, 75));
+    assertTrue(e.getMessage().contains("rl_keys_percent = 75 must be in [0, 70]"), e.getMessage());
+  }
+
   /** The held-out split follows the training split's distribution: templates and difficulties. */
   @Test
   void splitsAreDrawnAlike() {
