@@ -41,11 +41,15 @@ public class SparkRolloutsTest {
     cluster.close();
   }
 
-  /** Two steps on two local executors, one shard per task: the checkpoints and batches of the run in one process. */
+  /**
+   * Two steps on two local executors, one shard per task: the checkpoints and batches of the run
+   * in one process; also with LoRA adapters (the policy the executors load carries them).
+   */
   @ParameterizedTest
-  @CsvSource({"grpo, 1", "rcsd, 1", "rcsd, 3"})
-  void aRunOnExecutorsEqualsTheRunInOneProcess(String method, int shardPrompts) throws IOException {
-    RunConfig c = TinyRuns.resolve(method, 2, Map.of("shard_prompts", shardPrompts));
+  @CsvSource({"grpo, 1, 0", "rcsd, 1, 0", "rcsd, 3, 0", "grpo, 1, 4"})
+  void aRunOnExecutorsEqualsTheRunInOneProcess(String method, int shardPrompts, int loraRank) throws IOException {
+    RunConfig c = TinyRuns.resolve(method, 2, Map.of("shard_prompts", shardPrompts, "lora",
+        Map.of("rank", loraRank, "alpha", 8, "targets", List.of("q_proj", "v_proj"))));
     Path alone = tmp.resolve("alone").resolve("run");
     TinyRuns.trainer(alone).start(c);
     Path spread = tmp.resolve("spread").resolve("run");
