@@ -45,14 +45,8 @@ final class ReasonFirstTeacher {
   static Map<String, Completion> sample(List<Rollout> rollouts, Map<String, Problem> problems, Method method,
       PolicyModel initial, TaskTokenizer tok, RunConfig c, long batchSeed, long firstStream) {
     Map<String, int[]> prompts = new LinkedHashMap<>();
-    for (Rollout r : rollouts) {
-      Problem p = problems.get(r.getPromptId());
-      for (String ctx : method.teacherContexts(p)) {
-        if (applies(c, ctx)) {
-          prompts.computeIfAbsent(key(p, ctx), k -> tok.prompt(c.prompts().analysis(ctx, p)));
-        }
-      }
-    }
+    pairs(rollouts.stream().map(r -> problems.get(r.getPromptId())).toList(), method, c).forEach((k, pair) ->
+        prompts.put(k, tok.prompt(c.prompts().analysis(pair.context(), pair.problem()))));
     Map<String, Completion> out = new LinkedHashMap<>();
     if (prompts.isEmpty()) {
       return out;
@@ -69,15 +63,22 @@ final class ReasonFirstTeacher {
 
   /** How many analyses {@link #sample} draws for the rollouts of {@code problems}, in order. */
   static int count(List<Problem> problems, Method method, RunConfig c) {
-    java.util.Set<String> keys = new java.util.HashSet<>();
+    return pairs(problems, method, c).size();
+  }
+
+  private record Pair(Problem problem, String context) {}
+
+  /** The (problem, context) pairs of {@code problems} that reason first, by {@link #key}, in order of first appearance. */
+  private static Map<String, Pair> pairs(List<Problem> problems, Method method, RunConfig c) {
+    Map<String, Pair> out = new LinkedHashMap<>();
     for (Problem p : problems) {
       for (String ctx : method.teacherContexts(p)) {
         if (applies(c, ctx)) {
-          keys.add(key(p, ctx));
+          out.putIfAbsent(key(p, ctx), new Pair(p, ctx));
         }
       }
     }
-    return keys.size();
+    return out;
   }
 
   static String key(Problem p, String context) {

@@ -114,10 +114,8 @@ public final class Trainer {
         KernelBackend kernels = Backends.open(c.backend(), backendOptions)) {
       java.util.Map<String, String> companions = ModelTokenizer.companions(dir.init());
       TeacherHead head = TeacherHead.of(initial);
-      RolloutSource.Factory factory = rollouts != null ? rollouts
-          : (d, config, p) -> (model, step, cursor, name) -> local(model, tok, data, c, step, cursor, name, problems,
-              initial, head);
-      try (RolloutSource source = factory.open(dir, c, producer)) {
+      try (RolloutSource source = rollouts != null ? rollouts.open(dir, c, producer)
+          : (model, step, cursor, name) -> local(model, tok, data, c, step, cursor, name, problems, initial, head)) {
         return train(c, data, tok, initial, policy, opt, kernels, companions, head, source);
       }
     }

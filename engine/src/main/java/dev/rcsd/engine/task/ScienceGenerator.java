@@ -109,11 +109,6 @@ public final class ScienceGenerator {
     return problems;
   }
 
-  /** Whether a (template, numbers) key belongs to the test split. */
-  static boolean isTest(String key) {
-    return bucket(key) < TEST_PERCENT;
-  }
-
   /** A key's fixed bucket in [0, 100): the test split has the first {@link #TEST_PERCENT}. */
   static int bucket(String key) {
     CRC32 crc = new CRC32();
