@@ -115,6 +115,12 @@ final class TrainCommand implements Callable<Integer> {
         + " (%.3f), %d problems; train-split accuracy %.3f (%.3f)%n", out, r.config().method(), r.config().steps(),
         r.fin().accuracy(), r.initial().accuracy(), r.fin().meanRubricScore(), r.initial().meanRubricScore(),
         r.fin().problems(), r.finTrain().accuracy(), r.initialTrain().accuracy());
+    if (r.finSampled() != null) {
+      log.printf(Locale.ROOT, "%s: sampled test accuracy (avg@%d, T %s) %.3f (initial model %.3f), pass@%d %.3f (%.3f)%n",
+          out, r.finSampled().samples(), r.config().evalSampling().temperature(), r.finSampled().accuracy(),
+          r.initialSampled().accuracy(), r.finSampled().samples(), r.finSampled().passAtSamples(),
+          r.initialSampled().passAtSamples());
+    }
     log.flush();
     return 0;
   }

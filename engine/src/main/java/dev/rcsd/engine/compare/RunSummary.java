@@ -17,12 +17,16 @@ import java.util.List;
  *
  * @param trainAccuracy the final model's accuracy on as many train-split problems (NaN for runs
  *     from before train-split evaluations)
+ * @param sampledAccuracy the final model's sampled held-out accuracy (avg@n, {@code eval_sampling}),
+ *     NaN without a sampled evaluation
+ * @param sampledSamples n of that evaluation (0 without one)
  * @param curve (step, eval accuracy) pairs, step 0 being the initial model; for a run without
  *     evaluations on the way, the initial and final models' accuracy on the test split
  */
 public record RunSummary(String method, long seed, int steps, double accuracy, double rubricScore,
     double initialAccuracy, double initialRubricScore, int testProblems, double trainAccuracy,
-    double initialTrainAccuracy, double wallTime, long tokens, List<double[]> curve) {
+    double initialTrainAccuracy, double sampledAccuracy, double initialSampledAccuracy, int sampledSamples,
+    double wallTime, long tokens, List<double[]> curve) {
 
   /** A run of {@code arm} (a method, or a named variant of one in a comparison). */
   public static RunSummary read(RunDir dir, String arm) throws IOException {
@@ -48,6 +52,9 @@ public record RunSummary(String method, long seed, int steps, double accuracy, d
         fin.path("mean_rubric_score").asDouble(Double.NaN), init.get("accuracy").asDouble(),
         init.path("mean_rubric_score").asDouble(Double.NaN), fin.get("problems").asInt(),
         eval.path("final_train").path("accuracy").asDouble(Double.NaN),
-        eval.path("initial_train").path("accuracy").asDouble(Double.NaN), wall, tokens, curve);
+        eval.path("initial_train").path("accuracy").asDouble(Double.NaN),
+        eval.path("final_sampled").path("accuracy").asDouble(Double.NaN),
+        eval.path("initial_sampled").path("accuracy").asDouble(Double.NaN),
+        eval.path("final_sampled").path("samples").asInt(0), wall, tokens, curve);
   }
 }

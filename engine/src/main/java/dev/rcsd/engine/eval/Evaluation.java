@@ -15,8 +15,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Greedy decoding of every problem under a prompt context (the student's, or a teacher's with the
- * rubric or reference in it), graded: accuracy, mean rubric score, pass rate per criterion.
+ * Every problem decoded under a prompt context (the student's, or a teacher's with the rubric or
+ * reference in it), greedily or as several samples, graded: accuracy, mean rubric score, pass rate
+ * per criterion.
  */
 public final class Evaluation {
   /** How often a criterion held where it could be graded (for a pitfall: how often the mistake was made). */
@@ -27,11 +28,31 @@ public final class Evaluation {
   }
 
   /**
-   * @param byDifficulty accuracy per number of reasoning steps
-   * @param byCriterion pass rate per criterion title
+   * @param samples completions per problem (1 for greedy decoding)
+   * @param accuracy the share of correct completions (with several samples: the mean over them,
+   *     avg@n)
+   * @param passAtSamples the share of problems with at least one correct completion (pass@n)
+   * @param byDifficulty accuracy per number of reasoning steps, counted over completions
+   * @param byCriterion pass rate per criterion title, counted over completions
    */
-  public record Report(String context, int problems, double accuracy, double meanRubricScore,
-      Map<Integer, Pass> byDifficulty, Map<String, Pass> byCriterion) {}
+  public record Report(String context, int problems, int samples, double accuracy, double passAtSamples,
+      double meanRubricScore, Map<Integer, Pass> byDifficulty, Map<String, Pass> byCriterion) {}
+
+  /**
+   * How completions are drawn for an evaluation: greedy ({@link #GREEDY}), or {@code samples}
+   * completions per problem at a temperature, top-k and top-p. Sample {@code j} of problem
+   * {@code i} draws random stream {@code i * samples + j} of {@code seed}, so two models evaluated
+   * with one decoding see the same streams.
+   */
+  public record Decoding(int samples, float temperature, int topK, float topP, long seed) {
+    public static final Decoding GREEDY = new Decoding(1, 0f, 0, 1f, 0);
+
+    public Decoding {
+      if (samples < 1) {
+        throw new IllegalArgumentException("samples = " + samples + " must be >= 1");
+      }
+    }
+  }
 
   private Evaluation() {}
 
@@ -46,24 +67,39 @@ public final class Evaluation {
   /** As above, grading with {@code grader}. */
   public static Report run(PolicyModel model, TaskTokenizer tok, PromptTemplates prompts, List<Problem> problems,
       String context, int maxNewTokens, int batchSize, Grader grader) {
+    return run(model, tok, prompts, problems, context, maxNewTokens, batchSize, grader, Decoding.GREEDY);
+  }
+
+  /** As above, decoding as {@code decoding} says. */
+  public static Report run(PolicyModel model, TaskTokenizer tok, PromptTemplates prompts, List<Problem> problems,
+      String context, int maxNewTokens, int batchSize, Grader grader, Decoding decoding) {
     Sampler sampler = new Sampler(model);
-    SamplingSettings greedy = new SamplingSettings(0f, 0, 1f, maxNewTokens, tok.stops(), 0);
+    int n = decoding.samples();
+    SamplingSettings settings = new SamplingSettings(decoding.temperature(), decoding.topK(), decoding.topP(),
+        maxNewTokens, tok.stops(), decoding.seed());
+    int perBatch = Math.max(1, batchSize / n);
     int correct = 0;
+    int solved = 0;
     double rubric = 0;
     int scored = 0;
     Map<Integer, int[]> steps = new TreeMap<>();
     Map<String, int[]> criteria = new TreeMap<>();
-    for (int from = 0; from < problems.size(); from += batchSize) {
-      List<Problem> chunk = problems.subList(from, Math.min(problems.size(), from + batchSize));
+    for (int from = 0; from < problems.size(); from += perBatch) {
+      List<Problem> chunk = problems.subList(from, Math.min(problems.size(), from + perBatch));
       List<int[]> inputs = new ArrayList<>();
       for (Problem p : chunk) {
-        inputs.add(tok.prompt(prompts.context(context, p)));
+        int[] prompt = tok.prompt(prompts.context(context, p));
+        for (int j = 0; j < n; j++) {
+          inputs.add(prompt);
+        }
       }
-      List<Completion> out = sampler.generate(inputs, greedy);
-      for (int i = 0; i < chunk.size(); i++) {
-        Problem p = chunk.get(i);
+      List<Completion> out = sampler.generate(inputs, settings, (long) from * n);
+      boolean[] hit = new boolean[chunk.size()];
+      for (int i = 0; i < inputs.size(); i++) {
+        Problem p = chunk.get(i / n);
         Grader.Grade g = grader.grade(p, tok.decode(out.get(i).tokens()));
         correct += g.correct() ? 1 : 0;
+        hit[i / n] |= g.correct();
         if (!Double.isNaN(g.rubricScore())) {
           rubric += g.rubricScore();
           scored++;
@@ -80,12 +116,16 @@ public final class Evaluation {
           }
         }
       }
+      for (boolean h : hit) {
+        solved += h ? 1 : 0;
+      }
     }
     Map<Integer, Pass> byDifficulty = new TreeMap<>();
     steps.forEach((k, v) -> byDifficulty.put(k, new Pass(v[0], v[1])));
     Map<String, Pass> byCriterion = new TreeMap<>();
     criteria.forEach((k, v) -> byCriterion.put(k, new Pass(v[0], v[1])));
-    return new Report(context, problems.size(), problems.isEmpty() ? 0 : (double) correct / problems.size(),
-        scored == 0 ? Double.NaN : rubric / scored, byDifficulty, byCriterion);
+    return new Report(context, problems.size(), n, problems.isEmpty() ? 0 : (double) correct / (problems.size() * n),
+        problems.isEmpty() ? 0 : (double) solved / problems.size(), scored == 0 ? Double.NaN : rubric / scored,
+        byDifficulty, byCriterion);
   }
 }

@@ -65,6 +65,8 @@ import java.util.Map;
  * @param rlKeysPercent the built-in generator's share (percent) of (template, numbers) keys kept
  *     for the train split that RL samples, away from the SFT warm-up's problems (0: one train split
  *     for both)
+ * @param evalSampling the final evaluation's sampled decoding beside the greedy one (samples 0:
+ *     greedy only)
  */
 public record RunConfig(
     String method,
@@ -101,7 +103,8 @@ public record RunConfig(
     boolean maskThinkingTokens,
     JudgeSettings judge,
     int shardPrompts,
-    int rlKeysPercent) {
+    int rlKeysPercent,
+    EvalSampling evalSampling) {
 
   public static final List<String> METHODS = List.of("grpo", "opsd", "rcsd", "rcsd-criteria");
   public static final String TOKEN_MEAN = "token-mean";
@@ -123,6 +126,29 @@ public record RunConfig(
 
   /** @param outcomeMix weight of the group outcome advantage added to the rubric advantage */
   public record Criteria(double outcomeMix) {}
+
+  /**
+   * The held-out evaluation as the RCSD authors run theirs: {@code samples} completions per problem
+   * at temperature 0.6, top-p 0.95 and top-k 20, accuracy averaged over them (avg@n), beside the
+   * greedy evaluation; the final and the initial models draw the same random streams.
+   *
+   * @param samples completions per problem (0: no sampled evaluation)
+   */
+  public record EvalSampling(int samples, float temperature, int topK, float topP) {
+    public static final EvalSampling OFF = new EvalSampling(0, 0.6f, 20, 0.95f);
+
+    public EvalSampling {
+      if (samples < 0 || !(temperature > 0) || topK < 0 || !(topP > 0 && topP <= 1)) {
+        throw new IllegalArgumentException("eval_sampling: samples >= 0, temperature > 0, top_k >= 0 and top_p in"
+            + " (0, 1] (got " + samples + ", " + temperature + ", " + topK + ", " + topP + ")");
+      }
+    }
+
+    /** The decoding of the evaluation (seeded with the run's data seed). */
+    public dev.rcsd.engine.eval.Evaluation.Decoding decoding(long seed) {
+      return new dev.rcsd.engine.eval.Evaluation.Decoding(samples, temperature, topK, topP, seed);
+    }
+  }
 
   /**
    * @param rank r; 0 trains every weight instead
@@ -244,6 +270,9 @@ public record RunConfig(
     if (dataFields == null) { // nor rubric datasets
       dataFields = DataFields.DEFAULTS;
     }
+    if (evalSampling == null) { // nor sampled evaluations
+      evalSampling = EvalSampling.OFF;
+    }
     if (update == null) { // nor chunked updates
       update = Update.DEFAULTS;
     }
@@ -304,7 +333,7 @@ public record RunConfig(
         new Optimizer(5e-5, 5, "constant", 1.0, 0.0, 1.0), "simd", 20, 20, 200, "", Warmup.DEFAULTS,
         PromptTemplates.DEFAULTS, "", 1, 40_000, 400, rcsd ? SEQ_MEAN_TOKEN_MEAN : TOKEN_MEAN, LoraSettings.OFF,
         new ReasonFirst(rcsd, ReasonFirst.OFF.maxTokens()), Update.DEFAULTS, DataFields.DEFAULTS, false, Map.of(), false,
-        JudgeSettings.OFF, 0, 0);
+        JudgeSettings.OFF, 0, 0, EvalSampling.OFF);
   }
 
   /** The defaults of {@code method} overridden by the fields present in {@code json}. */

@@ -48,8 +48,10 @@ public final class Trainer {
    * The outcome of a finished run: the final and initial models' evaluation on the test split and
    * on as many problems of the train split.
    */
+  /** What a run measured at its end; the sampled evaluations are null unless {@code eval_sampling} asks for them. */
   public record Result(RunConfig config, Path checkpoint, Evaluation.Report initial, Evaluation.Report fin,
-      Evaluation.Report initialTrain, Evaluation.Report finTrain) {}
+      Evaluation.Report initialTrain, Evaluation.Report finTrain, Evaluation.Report initialSampled,
+      Evaluation.Report finSampled) {}
 
   private final RunDir dir;
   private final Listener listener;
@@ -191,8 +193,15 @@ public final class Trainer {
     Evaluation.Report init = evaluate(initial, tok, c, data.test());
     Evaluation.Report finTrain = evaluate(policy, tok, c, trainSample);
     Evaluation.Report initTrain = evaluate(initial, tok, c, trainSample);
-    EvalFile.write(dir.eval(), step, fin, init, finTrain, initTrain);
-    return new Result(c, dir.checkpoint(step), init, fin, initTrain, finTrain);
+    Evaluation.Report finSampled = null;
+    Evaluation.Report initSampled = null;
+    if (c.evalSampling().samples() > 0) {
+      listener.phase("sampled evaluation", 0, 2);
+      finSampled = evaluate(policy, tok, c, data.test(), c.evalSampling().decoding(c.dataSeed()));
+      initSampled = evaluate(initial, tok, c, data.test(), c.evalSampling().decoding(c.dataSeed()));
+    }
+    EvalFile.write(dir.eval(), step, fin, init, finTrain, initTrain, finSampled, initSampled);
+    return new Result(c, dir.checkpoint(step), init, fin, initTrain, finTrain, initSampled, finSampled);
   }
 
   /** A step sampled and scored in this process. */
@@ -226,7 +235,12 @@ public final class Trainer {
   }
 
   static Evaluation.Report evaluate(PolicyModel model, TaskTokenizer tok, RunConfig c, List<Problem> problems) {
+    return evaluate(model, tok, c, problems, Evaluation.Decoding.GREEDY);
+  }
+
+  static Evaluation.Report evaluate(PolicyModel model, TaskTokenizer tok, RunConfig c, List<Problem> problems,
+      Evaluation.Decoding decoding) {
     return Evaluation.run(model, tok, c.prompts(), problems, "student", c.sampling().maxNewTokens(), 64,
-        new Grader(c.strictAnswers()));
+        new Grader(c.strictAnswers()), decoding);
   }
 }

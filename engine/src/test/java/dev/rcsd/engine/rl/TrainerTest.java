@@ -63,6 +63,26 @@ public class TrainerTest {
     assertEquals(8, eval.get("final").get("problems").asInt());
     assertEquals(r.fin().accuracy(), eval.get("final").get("accuracy").asDouble());
     assertTrue(eval.get("initial").has("mean_rubric_score"));
+    assertFalse(eval.has("final_sampled"), "no sampled evaluation unless eval_sampling asks for one");
+  }
+
+  /** eval_sampling: the test split's sampled evaluation (avg@n) of the final and initial models in eval.json. */
+  @Test
+  void aSampledEvaluationComesBesideTheGreedyOne() throws IOException {
+    RunConfig c = TinyRuns.resolve("grpo", 1, Map.of("eval_sampling", Map.of("samples", 2)));
+    assertEquals(new RunConfig.EvalSampling(2, 0.6f, 20, 0.95f), c.evalSampling(), "the authors' decoding");
+    Trainer.Result r = TinyRuns.trainer(tmp.resolve("run")).start(c);
+    JsonNode eval = EvalFile.read(new RunDir(tmp.resolve("run")).eval());
+    for (String key : List.of("final_sampled", "initial_sampled")) {
+      assertEquals(8, eval.get(key).get("problems").asInt(), key);
+      assertEquals(2, eval.get(key).get("samples").asInt(), key);
+      assertEquals(16, eval.get(key).get("by_difficulty").findValues("graded").stream().mapToInt(JsonNode::asInt)
+          .sum(), key + ": every completion counted");
+    }
+    assertEquals(r.finSampled().accuracy(), eval.get("final_sampled").get("accuracy").asDouble());
+    assertEquals(r.initialSampled().passAtSamples(), eval.get("initial_sampled").get("pass_at_samples").asDouble());
+    assertThrows(IllegalArgumentException.class,
+        () -> TinyRuns.resolve("grpo", 1, Map.of("eval_sampling", Map.of("samples", 2, "top_p", 0))));
   }
 
   /** The contract of --resume: an interrupted run, resumed, ends with the uninterrupted run's exact tensors. */
