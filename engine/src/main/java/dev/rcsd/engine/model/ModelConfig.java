@@ -191,7 +191,20 @@ public record ModelConfig(
    * 4 heads over 2 key/value heads of 32, a vocabulary from the task's tokenizer.
    */
   public static ModelConfig tiny(int vocabSize, int bos, int eos) {
-    return new ModelConfig("qwen3", vocabSize, 128, 384, 4, 4, 2, 32, 10000.0, 1e-6, true, false, true, 1024, bos, eos);
+    return tiny(vocabSize, bos, eos, 128, 4);
+  }
+
+  /**
+   * The built-in model at another size: {@code hidden} wide (a multiple of 4: 4 heads over 2
+   * key/value heads of hidden / 4, an MLP of 3 x hidden), {@code layers} deep.
+   */
+  public static ModelConfig tiny(int vocabSize, int bos, int eos, int hidden, int layers) {
+    if (hidden < 8 || hidden % 4 != 0 || layers < 1) {
+      throw new IllegalArgumentException("the built-in model needs hidden_size a multiple of 4 (>= 8) and"
+          + " layers >= 1, not " + hidden + " and " + layers);
+    }
+    return new ModelConfig("qwen3", vocabSize, hidden, 3 * hidden, layers, 4, 2, hidden / 4, 10000.0, 1e-6, true,
+        false, true, 1024, bos, eos);
   }
 
   /** Query heads per key/value head. */

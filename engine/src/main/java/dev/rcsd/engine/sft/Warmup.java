@@ -21,14 +21,28 @@ import java.util.List;
  *
  * @param steps optimizer steps
  * @param privilegedShare the share of examples whose prompt holds the rubric, reference or a criterion
+ * @param hiddenSize the model's width ({@link ModelConfig#tiny(int, int, int, int, int)}; 0: 128)
+ * @param layers the model's depth (0: 4)
  */
-public record Warmup(int steps, int batchSize, double learningRate, int warmupSteps, double privilegedShare, long seed) {
+public record Warmup(int steps, int batchSize, double learningRate, int warmupSteps, double privilegedShare, long seed,
+    int hiddenSize, int layers) {
   public static final Warmup DEFAULTS = new Warmup(1000, 32, 1e-3, 50, 0.4, 1);
+
+  public Warmup {
+    hiddenSize = hiddenSize == 0 ? 128 : hiddenSize; // configurations from before the size was one
+    layers = layers == 0 ? 4 : layers;
+  }
+
+  /** The built-in model's default size. */
+  public Warmup(int steps, int batchSize, double learningRate, int warmupSteps, double privilegedShare, long seed) {
+    this(steps, batchSize, learningRate, warmupSteps, privilegedShare, seed, 128, 4);
+  }
 
   /** Trains a fresh tiny model; the caller owns (closes) it. */
   public PolicyModel train(List<Problem> problems, TaskTokenizer tok, PromptTemplates prompts,
       SftTrainer.Progress progress) {
-    PolicyModel model = PolicyModel.random(ModelConfig.tiny(tok.vocabSize(), tok.bos(), tok.eos()), seed);
+    PolicyModel model = PolicyModel.random(ModelConfig.tiny(tok.vocabSize(), tok.bos(), tok.eos(), hiddenSize, layers),
+        seed);
     try {
       SftTrainer.train(model, SftData.examples(problems, tok, prompts, privilegedShare, seed),
           new SftTrainer.Settings(steps, batchSize, new LearningRate(learningRate, warmupSteps, steps, "cosine", 0.1),
@@ -47,7 +61,8 @@ public record Warmup(int steps, int batchSize, double learningRate, int warmupSt
         .putMetadata(ModelTokenizer.KEY, tokenizerJson)
         .setTraining(TrainingState.newBuilder().setStep(steps).setMethod("sft").setConfigJson(String.format(
             "{\"steps\": %d, \"batch_size\": %d, \"learning_rate\": %s, \"warmup_steps\": %d, \"privileged_share\": %s,"
-                + " \"seed\": %d}", steps, batchSize, learningRate, warmupSteps, privilegedShare, seed)))
+                + " \"seed\": %d, \"hidden_size\": %d, \"layers\": %d}", steps, batchSize, learningRate, warmupSteps,
+            privilegedShare, seed, hiddenSize, layers)))
         .build());
   }
 }
