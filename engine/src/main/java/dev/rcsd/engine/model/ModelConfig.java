@@ -195,12 +195,12 @@ public record ModelConfig(
   }
 
   /**
-   * The built-in model at another size: {@code hidden} wide (a multiple of 4: 4 heads over 2
+   * The built-in model at another size: {@code hidden} wide (a multiple of 8: 4 heads over 2
    * key/value heads of hidden / 4, an MLP of 3 x hidden), {@code layers} deep.
    */
   public static ModelConfig tiny(int vocabSize, int bos, int eos, int hidden, int layers) {
-    if (hidden < 8 || hidden % 4 != 0 || layers < 1) {
-      throw new IllegalArgumentException("the built-in model needs hidden_size a multiple of 4 (>= 8) and"
+    if (hidden < 8 || hidden % 8 != 0 || layers < 1) {
+      throw new IllegalArgumentException("the built-in model needs hidden_size a multiple of 8 and"
           + " layers >= 1, not " + hidden + " and " + layers);
     }
     return new ModelConfig("qwen3", vocabSize, hidden, 3 * hidden, layers, 4, 2, hidden / 4, 10000.0, 1e-6, true,
