@@ -78,9 +78,7 @@ public final class ComparisonReport {
       md.append("| ").append(e.getKey()).append(" | ").append(acc.percent()).append(" | ")
           .append(Stat.of(rs, RunSummary::trainAccuracy).percent()).append(" | ")
           .append(Stat.of(rs, RunSummary::rubricScore).percent()).append(" |");
-      for (String b : baselines) {
-        md.append(' ').append(PairedDifference.of(rs, methods.get(b), RunSummary::accuracy).points()).append(" |");
-      }
+      appendDifferences(md, rs, methods, baselines, RunSummary::accuracy);
       md.append(String.format(Locale.ROOT, " %.0f s | %.0f |%n", Stat.of(rs, RunSummary::wallTime).mean(),
           Stat.of(rs, r -> r.tokens()).mean()));
     }
@@ -97,10 +95,7 @@ public final class ComparisonReport {
       for (Map.Entry<String, List<RunSummary>> e : methods.entrySet()) {
         md.append("| ").append(e.getKey()).append(" | ")
             .append(Stat.of(e.getValue(), RunSummary::sampledAccuracy).percent()).append(" |");
-        for (String b : baselines) {
-          md.append(' ').append(PairedDifference.of(e.getValue(), methods.get(b), RunSummary::sampledAccuracy).points())
-              .append(" |");
-        }
+        appendDifferences(md, e.getValue(), methods, baselines, RunSummary::sampledAccuracy);
         md.append('\n');
       }
     }
@@ -117,6 +112,14 @@ public final class ComparisonReport {
     }
     md.append("\nAccuracy against steps (on the evaluation subset, mean over seeds): accuracy.png.\n");
     return md.toString();
+  }
+
+  /** One table cell per baseline: the paired difference of {@code f} between {@code rs} and the baseline's runs. */
+  private static void appendDifferences(StringBuilder md, List<RunSummary> rs, Map<String, List<RunSummary>> methods,
+      List<String> baselines, ToDoubleFunction<RunSummary> f) {
+    for (String b : baselines) {
+      md.append(' ').append(PairedDifference.of(rs, methods.get(b), f).points()).append(" |");
+    }
   }
 
   public static void write(Path file, List<RunSummary> runs) throws IOException {

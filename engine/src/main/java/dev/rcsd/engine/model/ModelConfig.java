@@ -186,12 +186,16 @@ public record ModelConfig(
     }
   }
 
+  /** The built-in model's default width and depth. */
+  public static final int TINY_HIDDEN = 128;
+  public static final int TINY_LAYERS = 4;
+
   /**
    * The built-in model trained from scratch on CPU: Qwen3's architecture, 4 layers, hidden 128,
    * 4 heads over 2 key/value heads of 32, a vocabulary from the task's tokenizer.
    */
   public static ModelConfig tiny(int vocabSize, int bos, int eos) {
-    return tiny(vocabSize, bos, eos, 128, 4);
+    return tiny(vocabSize, bos, eos, TINY_HIDDEN, TINY_LAYERS);
   }
 
   /**

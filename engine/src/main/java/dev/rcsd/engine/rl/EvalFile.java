@@ -11,8 +11,8 @@ import java.nio.file.Path;
 
 /**
  * eval.json: the final policy's and the initial model's evaluation on the whole test split, and on
- * as many problems of the train split (its first ones), greedy decoding, student prompt, and with {@code eval_sampling} the test split's sampled evaluation
- * of both (avg@n):
+ * as many problems of the train split (its first ones), greedy decoding, student prompt, and with
+ * {@code eval_sampling} the test split's sampled evaluation of both (avg@n):
  *
  * <pre>
  *   {"step": 60, "final": {"accuracy": .., "mean_rubric_score": .., "by_difficulty": {..}, "by_criterion": {..}, ..},

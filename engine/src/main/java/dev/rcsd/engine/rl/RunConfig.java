@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rcsd.engine.eval.Evaluation;
 import dev.rcsd.engine.model.Lora;
 import dev.rcsd.engine.sft.Warmup;
 import dev.rcsd.engine.task.DataFields;
@@ -145,8 +146,8 @@ public record RunConfig(
     }
 
     /** The decoding of the evaluation (seeded with the run's data seed). */
-    public dev.rcsd.engine.eval.Evaluation.Decoding decoding(long seed) {
-      return new dev.rcsd.engine.eval.Evaluation.Decoding(samples, temperature, topK, topP, seed);
+    public Evaluation.Decoding decoding(long seed) {
+      return new Evaluation.Decoding(samples, temperature, topK, topP, seed);
     }
   }
 

@@ -46,9 +46,9 @@ public final class Trainer {
 
   /**
    * The outcome of a finished run: the final and initial models' evaluation on the test split and
-   * on as many problems of the train split.
+   * on as many problems of the train split, and the test split's sampled evaluation of both (null
+   * unless {@code eval_sampling} asks for it).
    */
-  /** What a run measured at its end; the sampled evaluations are null unless {@code eval_sampling} asks for them. */
   public record Result(RunConfig config, Path checkpoint, Evaluation.Report initial, Evaluation.Report fin,
       Evaluation.Report initialTrain, Evaluation.Report finTrain, Evaluation.Report initialSampled,
       Evaluation.Report finSampled) {}
@@ -197,8 +197,9 @@ public final class Trainer {
     Evaluation.Report initSampled = null;
     if (c.evalSampling().samples() > 0) {
       listener.phase("sampled evaluation", 0, 2);
-      finSampled = evaluate(policy, tok, c, data.test(), c.evalSampling().decoding(c.dataSeed()));
-      initSampled = evaluate(initial, tok, c, data.test(), c.evalSampling().decoding(c.dataSeed()));
+      Evaluation.Decoding decoding = c.evalSampling().decoding(c.dataSeed());
+      finSampled = evaluate(policy, tok, c, data.test(), decoding);
+      initSampled = evaluate(initial, tok, c, data.test(), decoding);
     }
     EvalFile.write(dir.eval(), step, fin, init, finTrain, initTrain, finSampled, initSampled);
     return new Result(c, dir.checkpoint(step), init, fin, initTrain, finTrain, initSampled, finSampled);

@@ -21,21 +21,21 @@ import java.util.List;
  *
  * @param steps optimizer steps
  * @param privilegedShare the share of examples whose prompt holds the rubric, reference or a criterion
- * @param hiddenSize the model's width ({@link ModelConfig#tiny(int, int, int, int, int)}; 0: 128)
- * @param layers the model's depth (0: 4)
+ * @param hiddenSize the model's width ({@link ModelConfig#tiny(int, int, int, int, int)}; 0: the default)
+ * @param layers the model's depth (0: the default)
  */
 public record Warmup(int steps, int batchSize, double learningRate, int warmupSteps, double privilegedShare, long seed,
     int hiddenSize, int layers) {
   public static final Warmup DEFAULTS = new Warmup(1000, 32, 1e-3, 50, 0.4, 1);
 
   public Warmup {
-    hiddenSize = hiddenSize == 0 ? 128 : hiddenSize; // configurations from before the size was one
-    layers = layers == 0 ? 4 : layers;
+    hiddenSize = hiddenSize == 0 ? ModelConfig.TINY_HIDDEN : hiddenSize; // 0: a configuration from before the size
+    layers = layers == 0 ? ModelConfig.TINY_LAYERS : layers;
   }
 
   /** The built-in model's default size. */
   public Warmup(int steps, int batchSize, double learningRate, int warmupSteps, double privilegedShare, long seed) {
-    this(steps, batchSize, learningRate, warmupSteps, privilegedShare, seed, 128, 4);
+    this(steps, batchSize, learningRate, warmupSteps, privilegedShare, seed, 0, 0);
   }
 
   /** Trains a fresh tiny model; the caller owns (closes) it. */
