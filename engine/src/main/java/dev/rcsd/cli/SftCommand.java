@@ -43,6 +43,10 @@ final class SftCommand implements Callable<Integer> {
   @Option(names = "--privileged-share", description = "Share of rubric/reference/criterion prompts (default: ${DEFAULT-VALUE}).")
   double privilegedShare = Warmup.DEFAULTS.privilegedShare();
 
+  @Option(names = "--mistake-share", description = "Share of question-only examples that show the problem's typical"
+      + " mistake instead of its solution (default: ${DEFAULT-VALUE}).")
+  double mistakeShare = Warmup.DEFAULTS.mistakeShare();
+
   @Option(names = "--seed", description = "Seeds the data, the initial weights and the batch order (default: ${DEFAULT-VALUE}).")
   long seed = 1;
 
@@ -53,7 +57,8 @@ final class SftCommand implements Callable<Integer> {
         ? Files.readString(tokenizerFile) : TaskTokenizer.builtInJson();
     List<Problem> problems = data == null ? new ScienceGenerator().generate(seed, 40_000, 0, 4).train()
         : ProblemSet.read(data.resolve("train.jsonl"));
-    Warmup w = new Warmup(steps, batch, lr, Warmup.DEFAULTS.warmupSteps(), privilegedShare, seed);
+    Warmup w = new Warmup(steps, batch, lr, Warmup.DEFAULTS.warmupSteps(), privilegedShare, seed, 0, 0,
+        mistakeShare);
     try (TaskTokenizer tok = tokenizerFile != null && Files.isRegularFile(tokenizerFile) ? TaskTokenizer.load(tokenizerFile)
             : TaskTokenizer.builtIn();
         StepProgress progress = StepProgress.start("sft", steps, spec.commandLine().getOut());

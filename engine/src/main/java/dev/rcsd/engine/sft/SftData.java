@@ -22,23 +22,30 @@ import java.util.SplittableRandom;
  *   20%  reason-first reference, halved the same way
  *   20%  one criterion -> solution
  * </pre>
+ *
+ * A student-view example shows the problem's mistaken solution ({@link Problem#mistakenSolution()})
+ * instead, with probability {@code mistakeShare}; privileged prompts always lead to the correct one.
  */
 public final class SftData {
   private SftData() {}
 
   /**
    * @param privilegedShare the share of examples with a rubric, reference or criterion prompt
+   * @param mistakeShare the share of student-view examples with the mistaken solution (where a problem has one)
    */
   public static List<TokenBatch.Sequence> examples(List<Problem> problems, TaskTokenizer tok, PromptTemplates prompts,
-      double privilegedShare, long seed) {
+      double privilegedShare, double mistakeShare, long seed) {
     SplittableRandom rnd = new SplittableRandom(seed);
+    SplittableRandom mistakes = new SplittableRandom(~seed); // its own stream: a share of 0 changes no other draw
     List<TokenBatch.Sequence> out = new ArrayList<>(problems.size());
     for (Problem p : problems) {
       String prompt;
       double draw = rnd.nextDouble();
       double u = draw < privilegedShare ? draw / privilegedShare : 1; // where in the privileged mix
       if (u >= 1) {
-        prompt = prompts.student(p);
+        boolean mistaken = mistakes.nextDouble() < mistakeShare && !p.mistakenSolution().isEmpty();
+        out.add(sequence(tok, prompts.student(p), mistaken ? p.mistakenSolution() : p.referenceSolution()));
+        continue;
       } else if (u < 0.25) {
         prompt = prompts.rubric(p);
       } else if (u < 0.45) {

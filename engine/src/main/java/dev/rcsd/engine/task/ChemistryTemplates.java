@@ -33,7 +33,7 @@ final class ChemistryTemplates {
               .step("amount of " + x.product(), "n2 = " + x.ratio() + " * n1", x.ratio() + " * " + n, np, "mol")
               .step("mass", "m = n2 * M", np + " * " + x.productMass(), np * x.productMass(), "g")
               .pitfall("Uses the molar mass of " + x.reactant(), "Using the molar mass of " + x.reactant(),
-                  np * x.reactantMass());
+                  new Derivation().step("mass", "m = n2 * M", np + " * " + x.reactantMass(), np * x.reactantMass(), "g"));
           return keyed("stoichiometry", d, String.format(q, x.product(), n, x.reactant(), x.equation(), x.product(),
               x.productMass()), r, n);
         }),
@@ -41,14 +41,16 @@ final class ChemistryTemplates {
           int kmh = 18 * between(rnd, 1, 8);
           String q = pick(rnd, "Convert %d km/h to m/s.", "A train runs at %d km/h. What is its speed in m/s?");
           Derivation d = new Derivation().step("speed", "v = x * 1000 / 3600", kmh + " * 1000 / 3600", kmh * 1000L / 3600, "m/s")
-              .pitfall("Divides by 60", "Dividing by 60 instead of 3600", kmh * 1000L / 60);
+              .pitfall("Divides by 60", "Dividing by 60 instead of 3600",
+                  new Derivation().step("speed", "v = x * 1000 / 60", kmh + " * 1000 / 60", kmh * 1000L / 60, "m/s"));
           return keyed("speed-units", d, String.format(q, kmh), kmh);
         }),
         new SimpleTemplate("length-units", 1, rnd -> {
           int km = between(rnd, 2, 60);
           String q = pick(rnd, "Convert %d km to m.", "A road is %d km long. How long is it in m?");
           Derivation d = new Derivation().step("length", "d = x * 1000", km + " * 1000", km * 1000L, "m")
-              .pitfall("Multiplies by 100", "Multiplying by 100 instead of 1000", km * 100L);
+              .pitfall("Multiplies by 100", "Multiplying by 100 instead of 1000",
+                  new Derivation().step("length", "d = x * 100", km + " * 100", km * 100L, "m"));
           return keyed("length-units", d, String.format(q, km), km);
         }));
   }

@@ -23,7 +23,8 @@ final class EnergyTemplates {
               "Find the kinetic energy of a %d kg cart travelling at %d m/s.");
           Derivation d = new Derivation().step("kinetic energy", "KE = m * v ^ 2 / 2", m + " * " + v + " ^ 2 / 2",
                   (long) m * v * v / 2, "J")
-              .pitfall("Drops the factor 1/2", "Dropping the factor 1/2", (long) m * v * v);
+              .pitfall("Drops the factor 1/2", "Dropping the factor 1/2", new Derivation().step("kinetic energy",
+                  "KE = m * v ^ 2", m + " * " + v + " ^ 2", (long) m * v * v, "J"));
           return keyed("kinetic", d, String.format(q, m, v), m, v);
         }),
         new SimpleTemplate("potential", 1, rnd -> {
@@ -33,7 +34,8 @@ final class EnergyTemplates {
               "A %d kg box is lifted %d m. How much potential energy does it gain? Use g = 10 m/s^2.",
               "How much potential energy does a %d kg bag gain when raised by %d m? Take g = 10 m/s^2.");
           Derivation d = new Derivation().step("potential energy", "PE = m * g * h", m + " * 10 * " + h, 10L * m * h, "J")
-              .pitfall("Leaves out g", "Leaving out g", (long) m * h);
+              .pitfall("Leaves out g", "Leaving out g",
+                  new Derivation().step("potential energy", "PE = m * h", m + " * " + h, (long) m * h, "J"));
           return keyed("potential", d, String.format(q, m, h), m, h);
         }),
         new SimpleTemplate("drop", 2, rnd -> {
@@ -46,7 +48,8 @@ final class EnergyTemplates {
           Derivation d = new Derivation()
               .step("squared speed", "v ^ 2 = 2 * g * h", "2 * 10 * " + h, 20L * h, "m^2/s^2")
               .step("speed", "v = sqrt ( v ^ 2 )", "sqrt ( " + 20L * h + " )", v, "m/s")
-              .pitfall("Forgets the square root", "Forgetting the square root", 20L * h);
+              .pitfall("Forgets the square root", "Forgetting the square root",
+                  new Derivation().step("speed", "v = 2 * g * h", "2 * 10 * " + h, 20L * h, "m/s"));
           return keyed("drop", d, String.format(q, m, h), m, h);
         }));
   }

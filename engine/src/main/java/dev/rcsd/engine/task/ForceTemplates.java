@@ -20,7 +20,8 @@ final class ForceTemplates {
               "A net force of %d N acts on a %d kg box. What is its acceleration?",
               "What acceleration does a net force of %d N give a %d kg cart?");
           Derivation d = new Derivation().step("acceleration", "a = F / m", f + " / " + m, a, "m/s^2")
-              .pitfall("Multiplies force and mass", "Multiplying force and mass", f * m);
+              .pitfall("Multiplies force and mass", "Multiplying force and mass",
+                  new Derivation().step("acceleration", "a = F * m", f + " * " + m, f * m, "m/s^2"));
           return keyed("acceleration", d, String.format(q, f, m), m, a);
         }),
         new SimpleTemplate("force", 2, rnd -> {
@@ -35,7 +36,8 @@ final class ForceTemplates {
           Derivation d = new Derivation()
               .step("acceleration", "a = ( v - u ) / t", "( " + v + " - " + u + " ) / " + t, a, "m/s^2")
               .step("force", "F = m * a", m + " * " + a, (long) m * a, "N")
-              .pitfall("Forgets the mass", "Forgetting to multiply by the mass", a);
+              .pitfall("Forgets the mass", "Forgetting to multiply by the mass",
+                  new Derivation().step("force", "F = ( v - u ) / t", "( " + v + " - " + u + " ) / " + t, a, "N"));
           return keyed("force", d, String.format(q, m, u, v, t), m, u, a, t);
         }),
         new SimpleTemplate("collision", 2, rnd -> {
@@ -52,7 +54,8 @@ final class ForceTemplates {
           Derivation d = new Derivation()
               .step("momentum", "p = m1 * v1", m1 + " * " + v1, p, "kg*m/s")
               .step("final speed", "v = p / ( m1 + m2 )", p + " / ( " + m1 + " + " + m2 + " )", p / (m1 + m2), "m/s")
-              .pitfall("Ignores the second cart", "Ignoring the mass of the second cart", v1);
+              .pitfall("Ignores the second cart", "Ignoring the mass of the second cart",
+                  new Derivation().step("final speed", "v = p / m1", p + " / " + m1, v1, "m/s"));
           return keyed("collision", d, String.format(q, m1, v1, m2), m1, m2, v1);
         }),
         new SimpleTemplate("power", 2, rnd -> {
@@ -69,7 +72,8 @@ final class ForceTemplates {
           Derivation d = new Derivation()
               .step("work", "W = F * d", f + " * " + dist, w, "J")
               .step("power", "P = W / t", w + " / " + t, w / t, "W")
-              .pitfall("Multiplies by the time", "Multiplying the work by the time", w * t);
+              .pitfall("Multiplies by the time", "Multiplying the work by the time",
+                  new Derivation().step("power", "P = W * t", w + " * " + t, w * t, "W"));
           return keyed("power", d, String.format(q, f, dist, t), f, dist, t);
         }));
   }

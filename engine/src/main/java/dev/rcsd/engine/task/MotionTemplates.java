@@ -21,7 +21,8 @@ final class MotionTemplates {
               "A bike starts with a speed of %d m/s and accelerates at %d m/s^2 for %d s. What is its speed then?",
               "An object has an initial velocity of %d m/s and an acceleration of %d m/s^2. Find its velocity after %d s.");
           Derivation d = new Derivation().step("final speed", "v = u + a * t", u + " + " + a + " * " + t, u + (long) a * t, "m/s")
-              .pitfall("Forgets the initial speed", "Forgetting the initial speed", (long) a * t);
+              .pitfall("Forgets the initial speed", "Forgetting the initial speed",
+                  new Derivation().step("final speed", "v = a * t", a + " * " + t, (long) a * t, "m/s"));
           return keyed("speed", d, String.format(q, u, a, t), u, a, t);
         }),
         new SimpleTemplate("distance", 1, rnd -> {
@@ -34,7 +35,8 @@ final class MotionTemplates {
               "A car starts from rest and accelerates at %d m/s^2 for %d s. How far does it travel?",
               "Starting from rest, a sled accelerates at %d m/s^2 for %d s. What distance does it cover?");
           Derivation d = new Derivation().step("distance", "d = a * t ^ 2 / 2", a + " * " + t + " ^ 2 / 2", (long) a * t * t / 2, "m")
-              .pitfall("Drops the factor 1/2", "Dropping the factor 1/2", (long) a * t * t);
+              .pitfall("Drops the factor 1/2", "Dropping the factor 1/2",
+                  new Derivation().step("distance", "d = a * t ^ 2", a + " * " + t + " ^ 2", (long) a * t * t, "m"));
           return keyed("distance", d, String.format(q, a, t), a, t);
         }),
         new SimpleTemplate("energy-chain", 3, rnd -> {
@@ -53,7 +55,8 @@ final class MotionTemplates {
               .step("speed", "v = a * t", a + " * " + t, v, "m/s")
               .step("momentum", "p = m * v", m + " * " + v, p, "kg*m/s")
               .step("kinetic energy", "KE = p * v / 2", p + " * " + v + " / 2", p * v / 2, "J")
-              .pitfall("Drops the factor 1/2", "Dropping the factor 1/2", p * v);
+              .pitfall("Drops the factor 1/2", "Dropping the factor 1/2",
+                  new Derivation().step("kinetic energy", "KE = p * v", p + " * " + v, p * v, "J"));
           return keyed("energy-chain", d, String.format(q, m, a, t), m, a, t);
         }),
         new SimpleTemplate("work-chain", 4, rnd -> {
@@ -74,7 +77,9 @@ final class MotionTemplates {
               .step("speed", "v = a * t", a + " * " + t, v, "m/s")
               .step("distance", "d = v * t / 2", v + " * " + t + " / 2", dist, "m")
               .step("work", "W = F * d", f + " * " + dist, f * dist, "J")
-              .pitfall("Drops the factor 1/2 in the distance", "Dropping the factor 1/2 in the distance", f * v * t);
+              .pitfall("Drops the factor 1/2 in the distance", "Dropping the factor 1/2 in the distance", new Derivation()
+                  .step("distance", "d = v * t", v + " * " + t, v * t, "m")
+                  .step("work", "W = F * d", f + " * " + v * t, f * v * t, "J"));
           return keyed("work-chain", d, String.format(q, m, a, t), m, a, t);
         }));
   }

@@ -24,7 +24,8 @@ import java.util.Set;
  *   {"id", "question", "reference_answer", "reference_solution",
  *    "rubric": [{"title", "description", "weight"}, ...],
  *    "checks": [{"kind", "text", "value", "unit"} or null, ...]       (optional, one per criterion)
- *    "template", "difficulty"}                                          (optional)
+ *    "template", "difficulty",                                          (optional)
+ *    "mistaken_solution"}                                               (optional, for the warm-up)
  * </pre>
  *
  * Errors name the file, the line and the field.
@@ -98,7 +99,7 @@ public final class ProblemSet {
       throw new IllegalArgumentException("rubric: " + e.getMessage());
     }
     return new Problem(id, text(p, "question"), text(p, "reference_answer"), text(p, "reference_solution"), r,
-        p.path("template").asText(""), p.path("difficulty").asInt(0));
+        p.path("template").asText(""), p.path("difficulty").asInt(0), p.path("mistaken_solution").asText(""));
   }
 
   private static Check check(JsonNode c, String where) {
@@ -164,6 +165,9 @@ public final class ProblemSet {
     if (!p.template().isEmpty()) {
       o.put("template", p.template());
       o.put("difficulty", p.difficulty());
+    }
+    if (!p.mistakenSolution().isEmpty()) {
+      o.put("mistaken_solution", p.mistakenSolution());
     }
     return o;
   }

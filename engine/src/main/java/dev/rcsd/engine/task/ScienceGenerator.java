@@ -104,7 +104,7 @@ public final class ScienceGenerator {
       int n = seen.merge(d.key(), 1, Integer::sum);
       Problem p = d.problem();
       problems.add(n == 1 ? p : new Problem(p.id() + "/" + n, p.question(), p.referenceAnswer(), p.referenceSolution(),
-          p.rubric(), p.template(), p.difficulty()));
+          p.rubric(), p.template(), p.difficulty(), p.mistakenSolution()));
     }
     return problems;
   }

@@ -143,7 +143,7 @@ class ReasonFirstTest {
   void warmupTeachesTheAnalysisAndTheSolutionAfterIt() {
     List<Problem> problems = new ScienceGenerator().generate(2, 400, 0, 4).train();
     try (TaskTokenizer tok = TaskTokenizer.builtIn()) {
-      List<dev.rcsd.engine.train.TokenBatch.Sequence> examples = SftData.examples(problems, tok, P, 1.0, 5);
+      List<dev.rcsd.engine.train.TokenBatch.Sequence> examples = SftData.examples(problems, tok, P, 1.0, 0, 5);
       int analyses = 0;
       int solutionsAfterAnalysis = 0;
       for (int i = 0; i < problems.size(); i++) {

@@ -22,7 +22,7 @@ class WarmupTest {
   /** warmup.hidden_size and warmup.layers size the built-in model; the checkpoint keeps that size. */
   @Test
   void theWarmupTrainsAndSavesTheModelAtItsSize() throws IOException {
-    Warmup w = new Warmup(2, 4, 1e-3, 1, 0.4, 1, 64, 2);
+    Warmup w = new Warmup(2, 4, 1e-3, 1, 0.4, 1, 64, 2, 0);
     Path file = tmp.resolve("init.ckpt");
     try (TaskTokenizer tok = TaskTokenizer.builtIn();
         PolicyModel m = w.train(new ScienceGenerator().generate(1, 20, 0, 4).train(), tok, PromptTemplates.DEFAULTS,
@@ -44,7 +44,7 @@ class WarmupTest {
     assertEquals(192, sized.warmup().hiddenSize());
     assertEquals(6, sized.warmup().layers());
     assertEquals(1000, sized.warmup().steps(), "the other fields keep their defaults");
-    Warmup old = new Warmup(1000, 32, 1e-3, 50, 0.4, 1, 0, 0); // a configuration written before the size was one
+    Warmup old = new Warmup(1000, 32, 1e-3, 50, 0.4, 1, 0, 0, 0.5); // a configuration written before the size was one
     assertEquals(Warmup.DEFAULTS, old);
     assertEquals(ModelConfig.tiny(100, 1, 2), ModelConfig.tiny(100, 1, 2, 128, 4));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelConfig.tiny(100, 1, 2, 66, 4));
