@@ -152,6 +152,33 @@ class TaskTest {
   }
 
   @Test
+  void everyMistakenSolutionMakesItsProblemsFirstPitfall() {
+    java.util.Set<String> templates = new java.util.TreeSet<>();
+    for (Problem p : splits.test()) {
+      assertFalse(p.mistakenSolution().isEmpty(), p.id());
+      Grader.Grade g = grader.grade(p, p.mistakenSolution());
+      assertFalse(g.correct(), p.id() + " " + p.mistakenSolution());
+      List<Criterion> criteria = p.rubric().criteria();
+      int pitfall = java.util.stream.IntStream.range(0, criteria.size()).filter(i -> criteria.get(i).pitfall())
+          .findFirst().orElseThrow();
+      assertTrue(g.met()[pitfall], p.id() + " " + p.mistakenSolution());
+      String[] right = p.referenceSolution().split(" ; ");
+      String[] wrong = p.mistakenSolution().split(" ; ");
+      assertEquals(right.length, wrong.length, p.id() + ": as many steps");
+      int k = 0;
+      while (right[k].equals(wrong[k])) {
+        k++; // the steps before the mistake are the reference's
+      }
+      for (int i = k; i < right.length; i++) {
+        assertFalse(right[i].equals(wrong[i]), p.id() + ": every step from the mistake on differs");
+      }
+      assertTrue(g.met()[pitfall - 1], p.id() + ": the mistaken answer keeps the unit");
+      templates.add(p.template());
+    }
+    assertEquals(new ScienceGenerator().templates().size(), templates.size(), "every template has a mistaken solution");
+  }
+
+  @Test
   void everyReferenceSolutionGetsFullMarksAndEveryPitfallIsCaught() {
     for (Problem p : splits.test()) {
       Grader.Grade g = grader.grade(p, p.referenceSolution());
