@@ -33,7 +33,8 @@ final class ChemistryTemplates {
               .step("amount of " + x.product(), "n2 = " + x.ratio() + " * n1", x.ratio() + " * " + n, np, "mol")
               .step("mass", "m = n2 * M", np + " * " + x.productMass(), np * x.productMass(), "g")
               .pitfall("Uses the molar mass of " + x.reactant(), "Using the molar mass of " + x.reactant(),
-                  new Derivation().step("mass", "m = n2 * M", np + " * " + x.reactantMass(), np * x.reactantMass(), "g"));
+                  new Derivation().step("mass", "m = n2 * M", np + " * " + x.reactantMass(), np * x.reactantMass(),
+                      "g"));
           return keyed("stoichiometry", d, String.format(q, x.product(), n, x.reactant(), x.equation(), x.product(),
               x.productMass()), r, n);
         }),

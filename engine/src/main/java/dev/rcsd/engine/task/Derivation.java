@@ -65,8 +65,9 @@ final class Derivation {
       criteria.add(new Criterion("Uses " + s.formula(), "States the relation " + s.formula() + " for the " + s.quantity()
           + ".", i == steps.size() - 1 ? 8 : 6, Check.contains(s.formula())));
       if (i < steps.size() - 1) {
-        criteria.add(new Criterion("Finds the " + s.quantity(), "Computes the " + s.quantity() + " as " + s.value() + " "
-            + s.unit() + ".", 5, Check.contains("= " + s.value() + " " + s.unit())));
+        String result = s.value() + " " + s.unit();
+        criteria.add(new Criterion("Finds the " + s.quantity(), "Computes the " + s.quantity() + " as " + result + ".", 5,
+            Check.contains("= " + result)));
       }
     }
     String answer = last.value() + " " + last.unit();

@@ -77,9 +77,9 @@ final class MotionTemplates {
               .step("speed", "v = a * t", a + " * " + t, v, "m/s")
               .step("distance", "d = v * t / 2", v + " * " + t + " / 2", dist, "m")
               .step("work", "W = F * d", f + " * " + dist, f * dist, "J")
-              .pitfall("Drops the factor 1/2 in the distance", "Dropping the factor 1/2 in the distance", new Derivation()
-                  .step("distance", "d = v * t", v + " * " + t, v * t, "m")
-                  .step("work", "W = F * d", f + " * " + v * t, f * v * t, "J"));
+              .pitfall("Drops the factor 1/2 in the distance", "Dropping the factor 1/2 in the distance",
+                  new Derivation().step("distance", "d = v * t", v + " * " + t, v * t, "m")
+                      .step("work", "W = F * d", f + " * " + v * t, f * v * t, "J"));
           return keyed("work-chain", d, String.format(q, m, a, t), m, a, t);
         }));
   }

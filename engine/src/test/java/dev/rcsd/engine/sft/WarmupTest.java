@@ -44,6 +44,9 @@ class WarmupTest {
     assertEquals(192, sized.warmup().hiddenSize());
     assertEquals(6, sized.warmup().layers());
     assertEquals(1000, sized.warmup().steps(), "the other fields keep their defaults");
+    assertEquals(0.5, sized.warmup().mistakeShare());
+    assertEquals(0.0, RunConfig.resolve(null, "{\"method\": \"grpo\", \"warmup\": {\"mistake_share\": 0}}").warmup()
+        .mistakeShare());
     Warmup old = new Warmup(1000, 32, 1e-3, 50, 0.4, 1, 0, 0, 0.5); // a configuration written before the size was one
     assertEquals(Warmup.DEFAULTS, old);
     assertEquals(ModelConfig.tiny(100, 1, 2), ModelConfig.tiny(100, 1, 2, 128, 4));
