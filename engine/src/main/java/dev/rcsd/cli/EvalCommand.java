@@ -48,13 +48,13 @@ final class EvalCommand implements Callable<Integer> {
   int samples;
 
   @Option(names = "--temperature", description = "With --samples (default: ${DEFAULT-VALUE}).")
-  float temperature = 0.6f;
+  float temperature = RunConfig.EvalSampling.OFF.temperature();
 
   @Option(names = "--top-k", description = "With --samples; 0 for none (default: ${DEFAULT-VALUE}).")
-  int topK = 20;
+  int topK = RunConfig.EvalSampling.OFF.topK();
 
   @Option(names = "--top-p", description = "With --samples (default: ${DEFAULT-VALUE}).")
-  float topP = 0.95f;
+  float topP = RunConfig.EvalSampling.OFF.topP();
 
   @Option(names = "--seed", description = "With --samples: the random streams (default: ${DEFAULT-VALUE}).")
   long seed = 1;
