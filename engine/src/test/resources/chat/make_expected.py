@@ -39,6 +39,11 @@ CASES = [
     {"messages": [{"role": "user", "content": Q},
                   {"role": "assistant", "content": "<think>\nF = m a\n</think>\n\na = \\boxed{3 m/s^2}"}],
      "add_generation_prompt": False},
+    # content is data, never template code: braces, raw blocks and comments reach the prompt as written
+    {"messages": [{"role": "system", "content": "Rubric: {# criterion #} weight {{ w }}; {% if x %}"},
+                  {"role": "user", "content": "Show \\frac{{a}}{{b}} = {{ not_a_variable }}, {% raw %}x{% endraw %}"
+                                              " and {% raw %} alone, {# a comment #}, {%- endif %}.\tEnd"}],
+     "add_generation_prompt": True},
 ]
 
 out = []

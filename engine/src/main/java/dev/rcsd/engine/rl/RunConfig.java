@@ -390,9 +390,21 @@ public record RunConfig(
     merge(base, override, "");
   }
 
+  /** Fields whose value is a map of the user's own keys: an override replaces it, key by key. */
+  private static final java.util.Set<String> FREE_FORM = java.util.Set.of("chat_template_variables");
+
   private static void merge(ObjectNode base, ObjectNode override, String path) {
     override.fields().forEachRemaining(e -> {
       JsonNode b = base.get(e.getKey());
+      if (path.isEmpty() && FREE_FORM.contains(e.getKey())) {
+        if (!e.getValue().isObject()) {
+          throw new IllegalArgumentException("configuration field '" + e.getKey() + "' must be a JSON object");
+        }
+        ObjectNode merged = b != null && b.isObject() ? (ObjectNode) b : base.putObject(e.getKey());
+        merged.setAll((ObjectNode) e.getValue());
+        base.set(e.getKey(), merged);
+        return;
+      }
       if (b == null) {
         throw new IllegalArgumentException("unknown configuration field '" + path + e.getKey() + "'");
       }

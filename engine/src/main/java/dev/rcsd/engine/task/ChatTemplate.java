@@ -21,8 +21,10 @@ import java.util.regex.Pattern;
  * {@code strftime_now}, and the Python string methods templates call ({@code startswith},
  * {@code endswith}, {@code strip}, {@code lstrip}, {@code rstrip}, {@code split}, ...;
  * {@link PyStringResolver}); {@code seq[::-1]} is read as {@code seq|reverse}, and whitespace
- * control ({@code {{-}, {@code -}}}, {@code {%-}, ...) is applied to the source before jinjava reads it. Checked against the
- * strings transformers renders for Qwen3's, Llama-3's and Qwen2's templates.
+ * control ({@code {{-}, {@code -}}}, {@code {%-}, ...) is applied to the source before jinjava reads it.
+ * Message content, the special tokens and the variables are data: they reach the text byte for
+ * byte, never read as template code. Checked against the strings transformers renders for Qwen3's,
+ * Llama-3's and Qwen2's templates.
  */
 public final class ChatTemplate {
   /** One turn of a conversation. */
@@ -55,7 +57,10 @@ public final class ChatTemplate {
     specials = new HashMap<>();
     specials.put("bos_token", bosToken);
     specials.put("eos_token", eosToken);
+    // message content is data: without nested interpretation off, jinjava would render the
+    // {{ }}, {% %} and {# #} in what an expression printed a second time
     JinjavaConfig config = JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(true)
+        .withNestedInterpretationEnabled(false)
         .withElResolver(PyStringResolver.withDefaults()).build();
     jinja = new Jinjava(config);
     jinja.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception", ChatTemplate.class,

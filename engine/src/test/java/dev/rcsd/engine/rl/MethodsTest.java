@@ -195,6 +195,18 @@ class MethodsTest {
         o.reasonFirst()));
   }
 
+  @Test
+  void chatTemplateVariablesAreTheUsersOwnKeysLayerOverLayer() {
+    RunConfig c = RunConfig.resolve("grpo", List.of("{\"chat_template_variables\": {\"enable_thinking\": false}}",
+        "{\"chat_template_variables\": {\"tools\": [\"calc\"]}}"), Map.of());
+    assertEquals(Map.of("enable_thinking", false, "tools", List.of("calc")), c.chatTemplateVariables());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> RunConfig.resolve("grpo", "{\"chat_template_variables\": true}"));
+    assertTrue(e.getMessage().contains("'chat_template_variables' must be a JSON object"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> RunConfig.resolve("grpo", "{\"sampling\": {\"tmp\": 1}}"));
+    assertTrue(e.getMessage().contains("unknown configuration field 'sampling.tmp'"), e.getMessage());
+  }
+
   /** seq-mean-token-mean: the mean over sequences of the loss each sequence has alone. */
   @Test
   void theSequenceMeanReductionAveragesEachSequencesOwnTokenMean() {

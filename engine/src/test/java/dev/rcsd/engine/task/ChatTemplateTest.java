@@ -30,7 +30,7 @@ class ChatTemplateTest {
   @Test
   void rendersWhatTransformersRenders() throws IOException {
     JsonNode cases = new ObjectMapper().readTree(resource("expected.json"));
-    assertEquals(15, cases.size());
+    assertEquals(18, cases.size());
     for (JsonNode c : cases) {
       String name = c.get("template").asText();
       ChatTemplate t = new ChatTemplate(resource(name + ".jinja"), c.path("bos_token").textValue(),
