@@ -94,7 +94,7 @@ public final class DecoderModel extends AbstractBlock {
   /** Allocates and randomly initialises every parameter (seed the engine first for repeatability). */
   public void initialize(NDManager manager) {
     initialize(manager, DataType.FLOAT32, new Shape(1, 1));
-    inverseFrequencies = Ops.inverseFrequencies(manager, config.headDim(), config.ropeTheta());
+    inverseFrequencies = manager.create(config.inverseFrequencies());
   }
 
   @Override
@@ -127,7 +127,7 @@ public final class DecoderModel extends AbstractBlock {
     // backward (index_put_ with accumulate) adds them with atomics and is not reproducible
     NDArray x = embed.getArray().getNDArrayInternal()
         .embedding(tokens, embed.getArray(), SparseFormat.DENSE).singletonOrThrow();
-    NDList rope = Ops.ropeTables(positions, inverseFrequencies);
+    NDList rope = Ops.ropeTables(positions, inverseFrequencies, config.ropeAttentionFactor());
     for (int i = 0; i < layers.size(); i++) {
       x = layers.get(i).forward(x, rope, bias, cache == null ? null : cache.layer(i));
     }

@@ -19,6 +19,8 @@ import java.util.List;
  * @param lora            low-rank adapters on the layers' projections, or null; config.json holds
  *                        them as {@code rcsd_lora} (PEFT's r, lora_alpha, target_modules), which
  *                        transformers ignores
+ * @param ropeScaling     RoPE's scaling as config.json gives it (either layout), or null for plain
+ *                        RoPE with a top-level rope_theta
  */
 public record ModelConfig(
     String family,
@@ -37,7 +39,8 @@ public record ModelConfig(
     int maxPositions,
     int bosTokenId,
     int eosTokenId,
-    Lora lora) {
+    Lora lora,
+    RopeScaling ropeScaling) {
 
   public static final List<String> FAMILIES = List.of("qwen3", "llama", "qwen2");
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -62,7 +65,15 @@ public record ModelConfig(
     }
   }
 
-  /** A configuration without adapters. */
+  /** A configuration with plain RoPE. */
+  public ModelConfig(String family, int vocabSize, int hiddenSize, int intermediateSize, int layers, int heads,
+      int kvHeads, int headDim, double ropeTheta, double rmsNormEps, boolean tieWordEmbeddings, boolean attentionBias,
+      boolean qkNorm, int maxPositions, int bosTokenId, int eosTokenId, Lora lora) {
+    this(family, vocabSize, hiddenSize, intermediateSize, layers, heads, kvHeads, headDim, ropeTheta, rmsNormEps,
+        tieWordEmbeddings, attentionBias, qkNorm, maxPositions, bosTokenId, eosTokenId, lora, null);
+  }
+
+  /** A configuration without adapters, with plain RoPE. */
   public ModelConfig(String family, int vocabSize, int hiddenSize, int intermediateSize, int layers, int heads,
       int kvHeads, int headDim, double ropeTheta, double rmsNormEps, boolean tieWordEmbeddings, boolean attentionBias,
       boolean qkNorm, int maxPositions, int bosTokenId, int eosTokenId) {
@@ -73,7 +84,17 @@ public record ModelConfig(
   /** This configuration with {@code l} as its adapters (null: none). */
   public ModelConfig withLora(Lora l) {
     return new ModelConfig(family, vocabSize, hiddenSize, intermediateSize, layers, heads, kvHeads, headDim, ropeTheta,
-        rmsNormEps, tieWordEmbeddings, attentionBias, qkNorm, maxPositions, bosTokenId, eosTokenId, l);
+        rmsNormEps, tieWordEmbeddings, attentionBias, qkNorm, maxPositions, bosTokenId, eosTokenId, l, ropeScaling);
+  }
+
+  /** RoPE's inverse frequencies, [head_dim / 2], as transformers computes them for this configuration. */
+  public float[] inverseFrequencies() {
+    return RopeScaling.inverseFrequencies(ropeScaling, headDim, ropeTheta, maxPositions);
+  }
+
+  /** The factor cos and sin of RoPE are multiplied by (YaRN's attention factor; else 1). */
+  public double ropeAttentionFactor() {
+    return RopeScaling.attentionFactor(ropeScaling, maxPositions);
   }
 
   private static void positive(String name, int v) {
@@ -103,7 +124,7 @@ public record ModelConfig(
         heads,
         c.has("num_key_value_heads") && !c.get("num_key_value_heads").isNull() ? c.get("num_key_value_heads").asInt() : heads,
         c.has("head_dim") && !c.get("head_dim").isNull() ? c.get("head_dim").asInt() : hidden / heads,
-        c.path("rope_theta").asDouble(family.equals("llama") ? 10000.0 : 1_000_000.0),
+        RopeScaling.theta(c, family),
         c.path("rms_norm_eps").asDouble(1e-6),
         c.path("tie_word_embeddings").asBoolean(false),
         qwen2 || c.path("attention_bias").asBoolean(false),
@@ -111,7 +132,8 @@ public record ModelConfig(
         c.path("max_position_embeddings").asInt(32768),
         c.path("bos_token_id").asInt(-1),
         eos(c.path("eos_token_id")),
-        lora(c.path(LORA_KEY)));
+        lora(c.path(LORA_KEY)),
+        RopeScaling.read(c));
   }
 
   /** The key of the adapters in config.json. */
@@ -165,6 +187,9 @@ public record ModelConfig(
     c.put("num_key_value_heads", kvHeads);
     c.put("head_dim", headDim);
     c.put("rope_theta", ropeTheta);
+    if (ropeScaling != null) {
+      ropeScaling.write(c, ropeTheta);
+    }
     c.put("rms_norm_eps", rmsNormEps);
     c.put("tie_word_embeddings", tieWordEmbeddings);
     c.put("attention_bias", attentionBias);

@@ -3,7 +3,6 @@ package dev.rcsd.engine.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -27,20 +26,17 @@ final class Ops {
     return x.mul(Activation.sigmoid(x));
   }
 
-  /** 1 / theta^(2i / d) for i < d/2, in float32 as transformers computes it. */
-  static NDArray inverseFrequencies(NDManager m, int headDim, double theta) {
-    float[] inv = new float[headDim / 2];
-    for (int i = 0; i < inv.length; i++) {
-      inv[i] = (float) (1.0 / Math.pow(theta, (float) (2 * i) / headDim));
-    }
-    return m.create(inv);
-  }
-
-  /** cos and sin of the rotary angles, [B, 1, T, D], for positions [B, T]. */
-  static NDList ropeTables(NDArray positions, NDArray inverseFrequencies) {
+  /**
+   * cos and sin of the rotary angles, [B, 1, T, D], for positions [B, T], times {@code factor}
+   * (YaRN's attention factor, else 1).
+   */
+  static NDList ropeTables(NDArray positions, NDArray inverseFrequencies, double factor) {
     NDArray angles = positions.toType(DataType.FLOAT32, false).expandDims(-1).mul(inverseFrequencies); // [B, T, D/2]
     NDArray both = NDArrays.concat(new NDList(angles, angles), -1).expandDims(1); // [B, 1, T, D]
-    return new NDList(both.cos(), both.sin());
+    if (factor == 1.0) {
+      return new NDList(both.cos(), both.sin());
+    }
+    return new NDList(both.cos().mul((float) factor), both.sin().mul((float) factor));
   }
 
   /** x cos + rotate_half(x) sin, x [B, heads, T, D]. */

@@ -10,10 +10,20 @@ import java.util.Map;
 final class ReferenceDecoder {
   private final ModelConfig c;
   private final Map<String, float[]> w;
+  /** RoPE's inverse frequencies [head_dim / 2] and attention factor, or null for plain RoPE. */
+  private final float[] inverseFrequencies;
+  private final double attentionFactor;
 
   ReferenceDecoder(ModelConfig c, Map<String, float[]> weights) {
+    this(c, weights, null, 1.0);
+  }
+
+  /** With RoPE's frequencies and attention factor given (computed elsewhere, e.g. by Python). */
+  ReferenceDecoder(ModelConfig c, Map<String, float[]> weights, float[] inverseFrequencies, double attentionFactor) {
     this.c = c;
     this.w = weights;
+    this.inverseFrequencies = inverseFrequencies;
+    this.attentionFactor = attentionFactor;
   }
 
   /** logits [T][V] of one sequence. */
@@ -101,10 +111,13 @@ final class ReferenceDecoder {
     int d = x.length;
     double[] out = new double[d];
     for (int i = 0; i < d / 2; i++) {
-      float inv = (float) (1.0 / Math.pow(c.ropeTheta(), (float) (2 * i) / d));
+      float inv = inverseFrequencies != null ? inverseFrequencies[i]
+          : (float) (1.0 / Math.pow(c.ropeTheta(), (float) (2 * i) / d));
       double angle = (float) (pos * inv);
-      out[i] = x[i] * Math.cos(angle) - x[i + d / 2] * Math.sin(angle);
-      out[i + d / 2] = x[i + d / 2] * Math.cos(angle) + x[i] * Math.sin(angle);
+      double cos = attentionFactor * Math.cos(angle);
+      double sin = attentionFactor * Math.sin(angle);
+      out[i] = x[i] * cos - x[i + d / 2] * sin;
+      out[i + d / 2] = x[i + d / 2] * cos + x[i] * sin;
     }
     return out;
   }
