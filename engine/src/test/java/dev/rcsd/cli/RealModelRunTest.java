@@ -97,6 +97,46 @@ class RealModelRunTest {
         "LoRA: the PEFT adapter beside the merged model");
   }
 
+  /**
+   * verl-style and RaR-style Parquet files train end to end; the student's prompts are the file's
+   * chat messages (system turn included) rendered by the model's chat template, byte for byte.
+   */
+  @Test
+  void verlAndRarStyleDatasetsTrainWithTheirMessagesRenderedByTheModelsTemplate() throws Exception {
+    Path model = Qwen3LikeFolder.write(tmp.resolve("qwen3-like"));
+    Path cfg = tmp.resolve("small.json");
+    Files.writeString(cfg, "{\"prompts_per_step\": 2, \"sampling\": {\"max_new_tokens\": 8}, \"test_problems\": 2,"
+        + " \"eval_problems\": 2, \"eval_every\": 0, \"chat_template_variables\": {\"enable_thinking\": false}}");
+    ChatTemplate template = new ChatTemplate(Qwen3LikeFolder.qwen3Template(), null, "<|im_end|>");
+    for (String layout : List.of("verl", "rar")) {
+      Path data = layout.equals("verl") ? RubricDatasetTest.writeVerlParquet(tmp.resolve("verl.parquet"), 8)
+          : RubricDatasetTest.writeRarParquet(tmp.resolve("rar.parquet"), 8);
+      Path run = tmp.resolve("run-" + layout);
+      CliRun r = CliRun.of("train", "--init", model.toString(), "--data", data.toString(), "--method", "rcsd-criteria",
+          "--steps", "1", "--device", "cpu", "--config", cfg.toString(), "--out", run.toString());
+      assertEquals(0, r.code(), r.err());
+      Map<String, dev.rcsd.engine.task.Problem> problems = new java.util.HashMap<>();
+      dev.rcsd.engine.task.RubricDataset.read(data, dev.rcsd.engine.task.DataFields.DEFAULTS)
+          .forEach(p -> problems.put(p.id(), p));
+      try (TaskTokenizer tok = ModelTokenizer.of(model)) {
+        for (Rollout x : RolloutReader.readAll(new RunDir(run).rollouts(1, "score")).rollouts()) {
+          dev.rcsd.engine.task.Problem p = problems.get(x.getPromptId());
+          List<ChatTemplate.Message> turns = layout.equals("verl") ? p.messages()
+              : List.of(new ChatTemplate.Message("user", "Question: " + p.question() + " Solution:"));
+          String rendered = template.render(turns, true, Map.of("enable_thinking", false));
+          assertArrayEquals(tok.encode(rendered), x.getPromptTokensList().stream().mapToInt(Integer::intValue).toArray(),
+              layout + " " + p.id() + ": " + rendered);
+          if (layout.equals("verl")) {
+            assertTrue(rendered.startsWith("<|im_start|>system\n" + RubricDatasetTest.SYSTEM + "<|im_end|>"), rendered);
+            assertTrue(rendered.contains("\\frac{{F}}{{m}}? {# units #}"), "the question as the file wrote it");
+          } else {
+            assertTrue(rendered.contains("{% raw %}"), rendered);
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void malformedModelFilesAreRefusedByFileAndField() throws Exception {
     Path dir = Qwen3LikeFolder.write(tmp.resolve("qwen3-like"));

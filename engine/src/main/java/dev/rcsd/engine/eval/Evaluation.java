@@ -88,7 +88,7 @@ public final class Evaluation {
       List<Problem> chunk = problems.subList(from, Math.min(problems.size(), from + perBatch));
       List<int[]> inputs = new ArrayList<>();
       for (Problem p : chunk) {
-        int[] prompt = tok.prompt(prompts.context(context, p));
+        int[] prompt = tok.prompt(p, prompts.context(context, p));
         for (int j = 0; j < n; j++) {
           inputs.add(prompt);
         }

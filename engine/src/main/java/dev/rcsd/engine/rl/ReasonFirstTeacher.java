@@ -46,7 +46,7 @@ final class ReasonFirstTeacher {
       PolicyModel initial, TaskTokenizer tok, RunConfig c, long batchSeed, long firstStream) {
     Map<String, int[]> prompts = new LinkedHashMap<>();
     pairs(rollouts.stream().map(r -> problems.get(r.getPromptId())).toList(), method, c).forEach((k, pair) ->
-        prompts.put(k, tok.prompt(c.prompts().analysis(pair.context(), pair.problem()))));
+        prompts.put(k, tok.prompt(pair.problem(), c.prompts().analysis(pair.context(), pair.problem()))));
     Map<String, Completion> out = new LinkedHashMap<>();
     if (prompts.isEmpty()) {
       return out;
@@ -87,6 +87,6 @@ final class ReasonFirstTeacher {
 
   /** The teacher's prefix: analysis prompt, then the analysis, then the transition. */
   static int[] prefix(TaskTokenizer tok, PromptTemplates prompts, String context, Problem p, int[] analysis) {
-    return tok.prompt(prompts.analysis(context, p), analysis, prompts.transition());
+    return tok.prompt(p, prompts.analysis(context, p), analysis, prompts.transition());
   }
 }

@@ -33,7 +33,7 @@ public final class SampleStage {
       int firstProblem) {
     List<int[]> prompts = new ArrayList<>();
     for (Problem p : problems) {
-      int[] ids = tok.prompt(c.prompts().student(p));
+      int[] ids = tok.prompt(p, c.prompts().student(p));
       int room = policy.config().maxPositions() - c.sampling().maxNewTokens();
       if (ids.length > room) {
         throw new IllegalArgumentException("problem '" + p.id() + "': its prompt is " + ids.length + " tokens; with"

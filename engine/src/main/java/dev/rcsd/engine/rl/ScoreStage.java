@@ -70,7 +70,7 @@ public final class ScoreStage {
       completions.add(completion);
       for (String ctx : method.teacherContexts(p)) {
         Completion analysis = analyses.get(ReasonFirstTeacher.key(p, ctx));
-        teacherPrefixes.add(analysis == null ? tok.prompt(c.prompts().context(ctx, p))
+        teacherPrefixes.add(analysis == null ? tok.prompt(p, c.prompts().context(ctx, p))
             : ReasonFirstTeacher.prefix(tok, c.prompts(), ctx, p, analysis.tokens()));
         teacherCompletions.add(completion);
         teacherContexts.add(ctx);

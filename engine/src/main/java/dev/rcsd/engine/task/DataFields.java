@@ -4,8 +4,9 @@ import java.util.List;
 
 /**
  * Where a rubric dataset keeps each field: for every field the names it may have, the first one a
- * record holds wins (config {@code data_fields}). The defaults cover our JSONL and RubricHub- and
- * RaR-style records.
+ * record holds wins (config {@code data_fields}); a dotted name ({@code reward_model.ground_truth})
+ * reaches into nested objects. The defaults cover our JSONL, RubricHub- and RaR-style records and
+ * verl's RL layout.
  *
  * @param id the record's id (optional: FILE-LINE otherwise)
  * @param question the prompt
@@ -20,9 +21,13 @@ import java.util.List;
 public record DataFields(List<String> id, List<String> question, List<String> referenceAnswer,
     List<String> referenceSolution, List<String> rubric, List<String> title, List<String> description,
     List<String> weight, List<String> importance) {
-  public static final DataFields DEFAULTS = new DataFields(List.of("id", "uid"),
-      List.of("question", "prompt", "problem"), List.of("reference_answer", "answer", "reference", "ground_truth"),
-      List.of("reference_solution", "solution"), List.of("rubric", "rubrics", "rubric_list"), List.of("title"),
+  public static final DataFields DEFAULTS = new DataFields(List.of("id", "uid", "extra_info.index"),
+      List.of("question", "prompt", "problem", "extra_info.question"),
+      List.of("reference_answer", "answer", "reference", "ground_truth", "reward_model.ground_truth",
+          "extra_info.answer"),
+      List.of("reference_solution", "solution", "extra_info.reference_solution", "extra_info.solution"),
+      List.of("rubric", "rubrics", "Rubrics", "rubric_list", "reward_model.rubrics", "extra_info.rubrics"),
+      List.of("title"),
       List.of("description", "criterion", "text"), List.of("weight", "points", "score"),
       List.of("importance", "category", "label"));
 

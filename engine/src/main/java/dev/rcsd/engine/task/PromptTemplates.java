@@ -53,8 +53,9 @@ public record PromptTemplates(String student, String reference, String rubric, S
     transition = transition == null ? TRANSITION : transition;
   }
 
+  /** The student's prompt: the question through {@code student}, or as a chat-message dataset wrote it. */
   public String student(Problem p) {
-    return fill(student, p, "");
+    return p.messages().isEmpty() ? fill(student, p, "") : p.question();
   }
 
   public String reference(Problem p) {

@@ -17,14 +17,20 @@ import java.util.Set;
 
 /**
  * Rubric datasets in the common published forms: JSON Lines ({@code .jsonl}) or Parquet
- * ({@code .parquet}), one problem per record, as RubricHub and RaR publish them:
+ * ({@code .parquet}, as Hugging Face {@code datasets} and pandas write it), one problem per record,
+ * as RubricHub, RaR and verl's RL layout have them:
  *
  * <pre>
  *   {"prompt" | "question", "reference_answer" | "answer", "reference_solution"?, "id"?,
  *    "rubric": [{"description" | "criterion", "weight" | "points" | "importance", "title"?}, ...]}
+ *   {"data_source", "ability", "prompt": [{"role": "system" | "user", "content"}, ...],
+ *    "reward_model": {"style", "ground_truth"}, "extra_info": {"index", "question", "answer", ...},
+ *    "Rubrics": [{"title", "description", "weight"}, ...]}                                  (verl)
  * </pre>
  *
- * Other field names through {@link DataFields}. A criterion's weight is its number (negative: a
+ * A prompt that is a list of chat messages is rendered with the model's chat template turn by
+ * turn; its last user turn is the question. Other field names, nested ones as dotted names,
+ * through {@link DataFields}. A criterion's weight is its number (negative: a
  * pitfall, -1) or, without one, its label: {@code Essential} 8, {@code Important} 5,
  * {@code Optional} 2, {@code Pitfall} -1 (also read from a RaR title such as "Essential
  * Criteria: ..."). The rubric may be a string holding a JSON array (common in Parquet files).
@@ -99,7 +105,8 @@ public final class RubricDataset {
   static Problem problem(JsonNode r, DataFields f, String defaultId) {
     JsonNode idNode = first(r, f.id());
     String id = idNode == null || idNode.isNull() ? defaultId : idNode.asText();
-    String question = text(r, f.question(), true);
+    List<ChatTemplate.Message> messages = messages(r, f.question());
+    String question = messages.isEmpty() ? text(r, f.question(), true) : messages.get(messages.size() - 1).content();
     String answer = text(r, f.referenceAnswer(), true);
     String solution = text(r, f.referenceSolution(), false);
     JsonNode rubric = first(r, f.rubric());
@@ -122,10 +129,51 @@ public final class RubricDataset {
     }
     try {
       return new Problem(id, question, answer, solution == null ? answer : solution, Rubric.imported(criteria), "",
-          0);
+          0, "", messages);
     } catch (Rubric.RubricException e) {
       throw new IllegalArgumentException(rubricName + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * A chat-message prompt (verl's {@code prompt}: a list of {@code {"role", "content"}}) up to its
+   * last user turn, or an empty list where the question field holds text.
+   */
+  private static List<ChatTemplate.Message> messages(JsonNode r, List<String> names) {
+    JsonNode v = first(r, names);
+    if (v == null || !v.isArray()) {
+      return List.of();
+    }
+    String field = name(r, names);
+    List<ChatTemplate.Message> out = new ArrayList<>();
+    int lastUser = -1;
+    for (int i = 0; i < v.size(); i++) {
+      JsonNode m = v.get(i);
+      String where = field + "[" + i + "]";
+      if (!m.isObject()) {
+        throw new IllegalArgumentException(where + ": not a chat message (an object with role and content)");
+      }
+      if (!m.path("role").isTextual() || m.get("role").asText().isBlank()) {
+        throw new IllegalArgumentException(where + ".role: missing or not a string");
+      }
+      if (!m.path("content").isTextual()) {
+        throw new IllegalArgumentException(where + ".content: " + (m.hasNonNull("content") ? "not a string" : "missing"));
+      }
+      String role = m.get("role").asText();
+      lastUser = role.equals("user") ? i : lastUser;
+      out.add(new ChatTemplate.Message(role, m.get("content").asText()));
+    }
+    if (lastUser < 0) {
+      throw new IllegalArgumentException(field + ": no user turn among " + v.size() + " messages");
+    }
+    if (lastUser != out.size() - 1) {
+      throw new IllegalArgumentException(field + "[" + (lastUser + 1) + "]: a '" + out.get(lastUser + 1).role()
+          + "' turn after the last user turn; a prompt ends with the user's question");
+    }
+    if (out.get(lastUser).content().isBlank()) {
+      throw new IllegalArgumentException(field + "[" + lastUser + "].content: empty");
+    }
+    return out;
   }
 
   private static Criterion criterion(JsonNode c, DataFields f, String where) {
@@ -184,8 +232,9 @@ public final class RubricDataset {
 
   private static JsonNode first(JsonNode r, List<String> names) {
     for (String n : names) {
-      if (r.has(n)) {
-        return r.get(n);
+      JsonNode v = at(r, n);
+      if (v != null) {
+        return v;
       }
     }
     return null;
@@ -193,11 +242,26 @@ public final class RubricDataset {
 
   private static String name(JsonNode r, List<String> names) {
     for (String n : names) {
-      if (r.has(n)) {
+      if (at(r, n) != null) {
         return n;
       }
     }
     return names.get(0);
+  }
+
+  /** The field {@code name} of {@code r}, a dotted name such as {@code reward_model.ground_truth} walking nested objects. */
+  private static JsonNode at(JsonNode r, String name) {
+    if (r.has(name)) {
+      return r.get(name);
+    }
+    JsonNode v = r;
+    for (String part : name.split("\\.", -1)) {
+      if (v == null || !v.isObject() || !v.has(part)) {
+        return null;
+      }
+      v = v.get(part);
+    }
+    return v == r ? null : v;
   }
 
   private static String text(JsonNode r, List<String> names, boolean required) {

@@ -241,8 +241,18 @@ public final class TaskTokenizer implements AutoCloseable {
    * template, the assistant's turn opened (after the bos token where the built-in form wants it).
    */
   public int[] prompt(String text) {
-    String rendered = chat.render(List.of(new ChatTemplate.Message("user", text)), true, templateVariables);
-    return withBos(encode(rendered));
+    return prompt(List.of(), text);
+  }
+
+  /** {@link #prompt(String)} after the problem's own turns before its question (a dataset's system prompt). */
+  public int[] prompt(Problem p, String text) {
+    return prompt(p.turnsBefore(), text);
+  }
+
+  private int[] prompt(List<ChatTemplate.Message> before, String text) {
+    List<ChatTemplate.Message> turns = new java.util.ArrayList<>(before);
+    turns.add(new ChatTemplate.Message("user", text));
+    return withBos(encode(chat.render(turns, true, templateVariables)));
   }
 
   /**
@@ -251,10 +261,21 @@ public final class TaskTokenizer implements AutoCloseable {
    * is rendered once around a placeholder reply, so the reply's ids stay exactly as sampled.
    */
   public int[] prompt(String first, int[] reply, String next) {
+    return prompt(List.of(), first, reply, next);
+  }
+
+  /** {@link #prompt(String, int[], String)} after the problem's own turns before its question. */
+  public int[] prompt(Problem p, String first, int[] reply, String next) {
+    return prompt(p.turnsBefore(), first, reply, next);
+  }
+
+  private int[] prompt(List<ChatTemplate.Message> before, String first, int[] reply, String next) {
     String marker = "<<<rcsd:reply>>>";
-    String rendered = chat.render(List.of(new ChatTemplate.Message("user", first),
-        new ChatTemplate.Message("assistant", marker), new ChatTemplate.Message("user", next)), true,
-        templateVariables);
+    List<ChatTemplate.Message> turns = new java.util.ArrayList<>(before);
+    turns.add(new ChatTemplate.Message("user", first));
+    turns.add(new ChatTemplate.Message("assistant", marker));
+    turns.add(new ChatTemplate.Message("user", next));
+    String rendered = chat.render(turns, true, templateVariables);
     int at = rendered.indexOf(marker);
     if (at < 0) {
       throw new IllegalArgumentException("the chat template drops an assistant turn's text; it cannot frame a reply");

@@ -71,7 +71,7 @@ public class RubricDatasetTest {
   @Test
   void malformedRecordsNameTheFileLineAndField() throws IOException {
     assertRefused("{\"answer\": \"4\", \"rubric\": [{\"criterion\": \"x\", \"points\": 1}]}", "line 1",
-        "question | prompt | problem: missing");
+        "question | prompt | problem | extra_info.question: missing");
     assertRefused("{\"prompt\": \"q\", \"answer\": \"4\", \"rubric\": []}", "line 1", "rubric: missing, empty");
     assertRefused("{\"prompt\": \"q\", \"answer\": \"4\", \"rubric\": [{\"criterion\": \"x\"}]}", "line 1",
         "rubric[0]: no weight and no importance label");
@@ -142,6 +142,160 @@ public class RubricDatasetTest {
     Files.write(broken, new byte[] {'P', 'A', 'R', '1', 0, 0, 0});
     FormatException e = assertThrows(FormatException.class, () -> RubricDataset.read(broken, DataFields.DEFAULTS));
     assertTrue(e.getMessage().contains(broken.toString()), e.getMessage());
+  }
+
+  public static final String SYSTEM = "You are a careful physicist. Put the final answer in \\boxed{}.";
+
+  /**
+   * verl's RL layout as RubricHub's recipes and Hugging Face {@code datasets} write it: chat
+   * messages, {@code reward_model.ground_truth}, {@code extra_info} and a {@code Rubrics} LIST of
+   * structs (3-level lists, optional fields, int64 weights).
+   */
+  static final MessageType VERL = MessageTypeParser.parseMessageType("""
+      message schema {
+        optional binary data_source (STRING);
+        optional group prompt (LIST) {
+          repeated group list {
+            optional group element {
+              optional binary content (STRING);
+              optional binary role (STRING);
+            }
+          }
+        }
+        optional binary ability (STRING);
+        optional group reward_model {
+          optional binary ground_truth (STRING);
+          optional binary style (STRING);
+        }
+        optional group extra_info {
+          optional int64 index;
+          optional binary reference_solution (STRING);
+        }
+        optional group Rubrics (LIST) {
+          repeated group list {
+            optional group element {
+              optional binary description (STRING);
+              optional binary title (STRING);
+              optional int64 weight;
+            }
+          }
+        }
+      }""");
+
+  /** A verl-style Parquet file of {@code problems} rows: a system and a user turn each. */
+  public static Path writeVerlParquet(Path file, int problems) throws IOException {
+    SimpleGroupFactory groups = new SimpleGroupFactory(VERL);
+    try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(file))
+        .withConf(new PlainParquetConfiguration()).withType(VERL).build()) {
+      for (int i = 0; i < problems; i++) {
+        Group g = groups.newGroup().append("data_source", "rubrichub/science").append("ability", "science");
+        Group prompt = g.addGroup("prompt");
+        prompt.addGroup("list").addGroup("element").append("content", SYSTEM).append("role", "system");
+        prompt.addGroup("list").addGroup("element").append("content", "A force of " + (i + 2)
+            + " N acts on 1 kg. What is \\frac{{F}}{{m}}? {# units #}").append("role", "user");
+        g.addGroup("reward_model").append("ground_truth", "\\boxed{" + (i + 2) + " m/s^2}").append("style", "rubric");
+        g.addGroup("extra_info").append("index", (long) i).append("reference_solution", "a = F / m = " + (i + 2)
+            + " m/s^2");
+        Group rubric = g.addGroup("Rubrics");
+        rubric.addGroup("list").addGroup("element").append("description", "Uses a = F / m.").append("title", "Law")
+            .append("weight", 5L);
+        rubric.addGroup("list").addGroup("element").append("description", "Divides m by F.").append("title", "Pitfall")
+            .append("weight", -2L);
+        w.write(g);
+      }
+    }
+    return file;
+  }
+
+  /** RaR's layout as {@code datasets} writes it: question, reference_answer, rubric of title/description/weight. */
+  static final MessageType RAR = MessageTypeParser.parseMessageType("""
+      message schema {
+        optional binary question (STRING);
+        optional binary reference_answer (STRING);
+        optional group rubric (LIST) {
+          repeated group list {
+            optional group element {
+              optional binary description (STRING);
+              optional binary title (STRING);
+              optional double weight;
+            }
+          }
+        }
+      }""");
+
+  public static Path writeRarParquet(Path file, int problems) throws IOException {
+    SimpleGroupFactory groups = new SimpleGroupFactory(RAR);
+    try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(file))
+        .withConf(new PlainParquetConfiguration()).withType(RAR).build()) {
+      for (int i = 0; i < problems; i++) {
+        Group g = groups.newGroup().append("question", "A 1 kg mass is lifted " + (i + 1) + " m. Work done? {% raw %}")
+            .append("reference_answer", "\\boxed{" + (10 * (i + 1)) + " J}");
+        Group rubric = g.addGroup("rubric");
+        rubric.addGroup("list").addGroup("element").append("description", "Uses W = m g h.")
+            .append("title", "Essential Criteria: work").append("weight", 5.0);
+        rubric.addGroup("list").addGroup("element").append("description", "Leaves out g.")
+            .append("title", "Pitfall Criteria: g").append("weight", -1.0);
+        w.write(g);
+      }
+    }
+    return file;
+  }
+
+  @Test
+  void readsVerlStyleParquetWithChatMessages() throws IOException {
+    List<Problem> ps = RubricDataset.read(writeVerlParquet(tmp.resolve("verl.parquet"), 3), DataFields.DEFAULTS);
+    assertEquals(3, ps.size());
+    Problem p = ps.get(1);
+    assertEquals("1", p.id(), "extra_info.index");
+    assertEquals("A force of 3 N acts on 1 kg. What is \\frac{{F}}{{m}}? {# units #}", p.question(),
+        "the last user turn, as written");
+    assertEquals(List.of(new ChatTemplate.Message("system", SYSTEM)), p.turnsBefore());
+    assertEquals(2, p.messages().size());
+    assertEquals("\\boxed{3 m/s^2}", p.referenceAnswer(), "reward_model.ground_truth");
+    assertEquals("a = F / m = 3 m/s^2", p.referenceSolution(), "extra_info.reference_solution");
+    assertEquals(List.of(5, -1), p.rubric().criteria().stream().map(Criterion::weight).toList());
+    assertEquals(p.question(), PromptTemplates.DEFAULTS.student(p), "the student sees the file's turn as written");
+    assertTrue(PromptTemplates.DEFAULTS.rubric(p).contains(p.question()) && PromptTemplates.DEFAULTS.rubric(p)
+        .contains("Uses a = F / m."), "the teacher's prompt holds the question and the rubric");
+  }
+
+  @Test
+  void readsRarStyleParquetAndVerlJsonl() throws IOException {
+    Problem rar = RubricDataset.read(writeRarParquet(tmp.resolve("rar.parquet"), 2), DataFields.DEFAULTS).get(1);
+    assertEquals("A 1 kg mass is lifted 2 m. Work done? {% raw %}", rar.question());
+    assertEquals("\\boxed{20 J}", rar.referenceAnswer());
+    assertEquals(List.of(5, -1), rar.rubric().criteria().stream().map(Criterion::weight).toList());
+    assertTrue(rar.messages().isEmpty());
+    Path f = tmp.resolve("verl.jsonl");
+    Files.writeString(f, """
+        {"data_source": "x", "prompt": [{"role": "user", "content": "First?"}, {"role": "assistant", "content": "A."},         {"role": "user", "content": "Then 2 + 2?"}], "reward_model": {"style": "rubric", "ground_truth": "4"},         "extra_info": {"question": "2 + 2?", "solution": "2 + 2 = 4"},         "Rubrics": [{"title": "Sum", "description": "Says 4.", "weight": 3}]}
+        """);
+    Problem v = RubricDataset.read(f, DataFields.DEFAULTS).get(0);
+    assertEquals("Then 2 + 2?", v.question(), "the last user turn before extra_info.question");
+    assertEquals(2, v.turnsBefore().size());
+    assertEquals("4", v.referenceAnswer());
+    assertEquals("2 + 2 = 4", v.referenceSolution(), "extra_info.solution");
+    DataFields nested = new DataFields(List.of("id"), List.of("extra_info.question"), List.of("reward_model.ground_truth"),
+        List.of("solution"), List.of("Rubrics"), List.of("title"), List.of("description"), List.of("weight"),
+        List.of("importance"));
+    assertEquals("2 + 2?", RubricDataset.read(f, nested).get(0).question(), "data_fields maps nested names");
+  }
+
+  @Test
+  void malformedChatPromptsAndWeightsAreRefusedByField() throws IOException {
+    String tail = ", \"reward_model\": {\"ground_truth\": \"4\"}, \"Rubrics\": [{\"description\": \"x\", \"weight\": 1}]}";
+    assertRefused("{\"prompt\": [{\"role\": \"system\", \"content\": \"s\"}]" + tail, "line 1",
+        "prompt: no user turn among 1 messages");
+    assertRefused("{\"prompt\": [{\"role\": \"user\"}]" + tail, "line 1", "prompt[0].content: missing");
+    assertRefused("{\"prompt\": [{\"role\": \"user\", \"content\": 3}]" + tail, "line 1",
+        "prompt[0].content: not a string");
+    assertRefused("{\"prompt\": [{\"content\": \"q\"}]" + tail, "line 1", "prompt[0].role: missing");
+    assertRefused("{\"prompt\": [\"q\"]" + tail, "line 1", "prompt[0]: not a chat message");
+    assertRefused("{\"prompt\": [{\"role\": \"user\", \"content\": \"q\"}, {\"role\": \"assistant\", "
+        + "\"content\": \"a\"}]" + tail, "line 1", "prompt[1]: a 'assistant' turn after the last user turn");
+    assertRefused("{\"prompt\": [{\"role\": \"user\", \"content\": \"q\"}], \"reward_model\": {\"ground_truth\":"
+        + " \"4\"}, \"Rubrics\": [{\"description\": \"x\", \"weight\": \"5\"}]}", "line 1",
+        "Rubrics[0].weight: '5' is not a number");
   }
 
   @Test
