@@ -78,7 +78,11 @@ public final class ModelTokenizer {
   public static String companion(Path model, String name) throws IOException {
     if (Files.isDirectory(model)) {
       Path f = model.resolve(name);
-      return Files.isRegularFile(f) ? Files.readString(f) : null;
+      try {
+        return Files.isRegularFile(f) ? Files.readString(f) : null;
+      } catch (java.nio.charset.CharacterCodingException e) {
+        throw new FormatException(model, name + ": not UTF-8 text");
+      }
     }
     try (CheckpointReader r = CheckpointReader.open(model)) {
       return r.header().getMetadataMap().get(HfFolder.FILE_PREFIX + name);

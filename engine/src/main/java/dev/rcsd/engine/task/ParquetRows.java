@@ -46,7 +46,9 @@ final class ParquetRows {
           rows.add(object(records.read()));
         }
       }
-    } catch (RuntimeException e) { // Parquet's own exceptions for corrupt files are unchecked
+    } catch (FormatException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) { // Parquet reports corrupt footers and pages either way
       throw new FormatException(file, "not a readable Parquet file: " + e.getMessage());
     }
     return rows;

@@ -62,9 +62,10 @@ public final class RubricDataset {
         add(out, ids, file, "row " + (n + 1), stem + "-" + (n + 1), rows.get(n), fields);
       }
     } else if (name.endsWith(".jsonl")) {
+      int n = 1;
       try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
         String line;
-        for (int n = 1; (line = in.readLine()) != null; n++) {
+        for (; (line = in.readLine()) != null; n++) {
           if (line.isBlank()) {
             continue;
           }
@@ -76,6 +77,8 @@ public final class RubricDataset {
           }
           add(out, ids, file, "line " + n, stem + "-" + n, record, fields);
         }
+      } catch (java.nio.charset.CharacterCodingException e) {
+        throw new FormatException(file, "line " + n + ": not UTF-8 text");
       }
     } else {
       throw new FormatException(file, "not a rubric dataset: expected a .jsonl or .parquet file");

@@ -94,7 +94,15 @@ public final class TaskTokenizer implements AutoCloseable {
     List<Integer> stops = new ArrayList<>();
     com.fasterxml.jackson.databind.JsonNode eos = gc.get("eos_token_id");
     if (eos != null && eos.isArray()) {
-      eos.forEach(e -> stops.add(e.asInt()));
+      for (com.fasterxml.jackson.databind.JsonNode e : eos) {
+        if (!e.isInt()) {
+          throw new IllegalArgumentException("generation_config.json: eos_token_id holds '" + e + "', not a token id");
+        }
+        stops.add(e.asInt());
+      }
+      if (stops.isEmpty()) {
+        throw new IllegalArgumentException("generation_config.json: eos_token_id is an empty list");
+      }
     } else if (eos != null && eos.isInt()) {
       stops.add(eos.asInt());
     } else if (eosText != null) {
@@ -108,8 +116,18 @@ public final class TaskTokenizer implements AutoCloseable {
     String template = chatTemplate != null ? chatTemplate : template(tc.get("chat_template"));
     boolean wordLevel = JSON.readTree(tokenizerJson).path("model").path("type").asText().equals("WordLevel");
     ChatTemplate chat = template == null ? EMBEDDED : new ChatTemplate(template, bosText, eosText);
-    return new TaskTokenizer(base.tokenizer, base.vocabSize, bos, stops, pad, wordLevel, chat,
+    TaskTokenizer t = new TaskTokenizer(base.tokenizer, base.vocabSize, bos, stops, pad, wordLevel, chat,
         template == null && bos >= 0, Map.of());
+    if (template != null) {
+      try { // a template that cannot render one user turn is refused at load, not mid-run
+        t.prompt("?");
+      } catch (IllegalArgumentException e) {
+        t.close();
+        throw new IllegalArgumentException((chatTemplate != null ? "chat_template.jinja: " : "tokenizer_config.json: ")
+            + e.getMessage(), e);
+      }
+    }
+    return t;
   }
 
   /** This tokenizer with variables for its chat template, e.g. enable_thinking. */
