@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -52,29 +51,22 @@ class RunFolderSafetyTest {
     return CliRun.process(log, null, "train", "--config", cfg.toString(), "--out", out.toString());
   }
 
-  /** Waits until the run's metrics hold {@code lines} lines (or the process ended). */
-  static void awaitLines(Process p, Path run, int lines) throws Exception {
-    Path metrics = new RunDir(run).metrics();
-    long deadline = System.nanoTime() + 300_000_000_000L;
-    while (p.isAlive() && MetricsLog.read(metrics).size() < lines && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-  }
-
   @Test
   void aSecondWriterIsRefusedAndTheFirstEndsAsAnUncontendedRun() throws Exception {
     Path cfg = config();
     Path whole = whole(cfg);
     Path run = tmp.resolve("run");
-    Process first = train(cfg, run, tmp.resolve("first.log"));
-    awaitLines(first, run, 1);
-    assertTrue(first.isAlive(), Files.readString(tmp.resolve("first.log")));
+    // the first writer frozen while it holds the folder: the second ones cannot race its end
+    RunMoment.Frozen frozen = new RunMoment().freeze(() -> train(cfg, run, tmp.resolve("first.log")), run, 1, STEPS - 1,
+        0);
+    Process first = frozen.process();
     for (List<String> second : List.of(List.of("train", "--out", run.toString(), "--resume"),
         List.of("train", "--config", cfg.toString(), "--out", run.toString()))) {
       CliRun r = CliRun.of(second.toArray(String[]::new));
       assertEquals(1, r.code(), r.err());
       assertTrue(r.err().contains(run + " is in use by process " + first.pid()), r.err());
     }
+    frozen.signal("CONT");
     assertEquals(0, first.waitFor(), Files.readString(tmp.resolve("first.log")));
     TrainerTest.assertIdentical(new RunDir(whole).checkpoint(STEPS), new RunDir(run).checkpoint(STEPS));
     // the OS released the lock with the process: the folder is free again
@@ -88,19 +80,21 @@ class RunFolderSafetyTest {
     Path whole = whole(cfg);
     Path run = tmp.resolve("run");
     Path log = tmp.resolve("stopped.log");
-    Process p = train(cfg, run, log);
-    SplittableRandom rnd = new SplittableRandom(System.nanoTime());
-    awaitLines(p, run, 1 + rnd.nextInt(3));
-    Thread.sleep(rnd.nextInt(300)); // somewhere inside a step
-    assertTrue(p.isAlive(), "the run ended before the signal: " + Files.readString(log));
-    p.destroy(); // SIGTERM
-    assertEquals(143, p.waitFor(), Files.readString(log));
+    RunMoment moment = new RunMoment();
+    // somewhere inside steps 2-4, frozen there; the signal is delivered as it goes on
+    RunMoment.Frozen f = moment.freeze(() -> train(cfg, run, log), run, 1 + moment.nextInt(3), STEPS - 2,
+        moment.nextInt(300));
+    f.process().destroy(); // SIGTERM
+    f.signal("CONT");
+    Process p = f.process();
+    assertEquals(143, p.waitFor(), moment.describe() + ": " + Files.readString(log));
     String out = Files.readString(log);
     assertTrue(out.contains("SIGTERM: stopping after the step in progress"), out);
     assertTrue(out.contains("stopped on request after step"), out);
     RunDir dir = new RunDir(run);
     long last = MetricsLog.read(dir.metrics()).size();
-    assertTrue(last >= 1 && last < STEPS, last + " steps logged");
+    assertTrue(last == f.lines() || last == f.lines() + 1, moment.describe() + ": frozen at " + f.lines()
+        + " steps logged, stopped at " + last + " (the step in progress, if any, ends)");
     assertEquals(last, dir.newestCompleteCheckpoint().orElseThrow(), "the last finished step is checkpointed");
     assertFalse(Files.exists(dir.eval()));
 

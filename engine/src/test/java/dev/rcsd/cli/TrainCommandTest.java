@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,22 +33,15 @@ class TrainCommandTest {
     assertEquals(0, w.code(), w.err());
 
     Path cut = tmp.resolve("cut");
-    Process p = CliRun.process(tmp.resolve("killed.log"), null, "train", "--config", cfg.toString(), "--out",
-        cut.toString());
-    SplittableRandom rnd = new SplittableRandom(System.nanoTime());
-    int lines = 1 + rnd.nextInt(4);
-    Path metrics = new RunDir(cut).metrics();
-    long deadline = System.nanoTime() + 300_000_000_000L;
-    while (p.isAlive() && MetricsLog.read(metrics).size() < lines && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    Thread.sleep(rnd.nextInt(400)); // somewhere inside a step, possibly inside a checkpoint write
-    assertTrue(p.isAlive(), "the run ended before it could be killed: " + Files.readString(tmp.resolve("killed.log")));
-    p.destroyForcibly(); // SIGKILL on Linux
-    p.waitFor();
+    RunMoment moment = new RunMoment();
+    // somewhere inside steps 2-5, possibly inside a checkpoint write, frozen there and then killed
+    RunMoment.Frozen frozen = moment.freeze(() -> CliRun.process(tmp.resolve("killed.log"), null, "train", "--config",
+        cfg.toString(), "--out", cut.toString()), cut, 1 + moment.nextInt(4), 5, moment.nextInt(400));
+    frozen.signal("KILL");
+    frozen.process().waitFor();
 
     CliRun r = CliRun.of("train", "--out", cut.toString(), "--resume");
-    assertEquals(0, r.code(), r.err());
+    assertEquals(0, r.code(), moment.describe() + ": " + r.err());
     TrainerTest.assertIdentical(new RunDir(whole).checkpoint(6), new RunDir(cut).checkpoint(6));
     assertEquals(6, MetricsLog.read(new RunDir(cut).metrics()).size());
     try (var files = Files.list(new RunDir(cut).checkpoints())) {
