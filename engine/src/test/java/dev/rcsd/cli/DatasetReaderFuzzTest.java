@@ -109,7 +109,11 @@ class DatasetReaderFuzzTest {
     return tree;
   }
 
-  /** Flipped bits, overwritten bytes, 0xff runs, truncation, inserted random bytes. */
+  /**
+   * Flipped bits, overwritten bytes, 0xff runs, truncation, inserted random bytes: model-io's
+   * ReaderFuzzTest mutations, written again because the engine's tests cannot use model-io's test
+   * classes (a test-scoped test jar would have to exist before `./rcsd`'s first build).
+   */
   static byte[] mutateBytes(byte[] good, SplittableRandom rnd) {
     byte[] b = good.clone();
     switch (rnd.nextInt(5)) {

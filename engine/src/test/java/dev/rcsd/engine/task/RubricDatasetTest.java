@@ -110,22 +110,31 @@ public class RubricDatasetTest {
         }
       }""");
 
-  /** A RubricHub-style Parquet file: a LIST column of structs. */
-  public static Path writeParquet(Path file, int problems) throws IOException {
-    SimpleGroupFactory groups = new SimpleGroupFactory(SCHEMA);
+  /** Writes {@code rows} rows of {@code schema}, row i filled by {@code fill}, as the Parquet writers of datasets do. */
+  static Path write(Path file, MessageType schema, int rows, java.util.function.ObjIntConsumer<Group> fill)
+      throws IOException {
+    SimpleGroupFactory groups = new SimpleGroupFactory(schema);
     try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(file))
-        .withConf(new PlainParquetConfiguration()).withType(SCHEMA).build()) {
-      for (int i = 0; i < problems; i++) {
-        Group g = groups.newGroup().append("prompt", "A force of " + (i + 2) + " N acts on 1 kg. Acceleration?")
-            .append("answer", "\\boxed{" + (i + 2) + " m/s^2}");
-        Group list = g.addGroup("rubric");
-        list.addGroup("list").addGroup("element").append("criterion", "Uses a = F / m.").append("points", 4.0);
-        list.addGroup("list").addGroup("element").append("criterion", "Gives the unit.").append("importance", "Important");
-        list.addGroup("list").addGroup("element").append("criterion", "Divides m by F.").append("importance", "Pitfall");
+        .withConf(new PlainParquetConfiguration()).withType(schema).build()) {
+      for (int i = 0; i < rows; i++) {
+        Group g = groups.newGroup();
+        fill.accept(g, i);
         w.write(g);
       }
     }
     return file;
+  }
+
+  /** A RubricHub-style Parquet file: a LIST column of structs. */
+  public static Path writeParquet(Path file, int problems) throws IOException {
+    return write(file, SCHEMA, problems, (g, i) -> {
+      g.append("prompt", "A force of " + (i + 2) + " N acts on 1 kg. Acceleration?")
+          .append("answer", "\\boxed{" + (i + 2) + " m/s^2}");
+      Group list = g.addGroup("rubric");
+      list.addGroup("list").addGroup("element").append("criterion", "Uses a = F / m.").append("points", 4.0);
+      list.addGroup("list").addGroup("element").append("criterion", "Gives the unit.").append("importance", "Important");
+      list.addGroup("list").addGroup("element").append("criterion", "Divides m by F.").append("importance", "Pitfall");
+    });
   }
 
   @Test
@@ -184,27 +193,21 @@ public class RubricDatasetTest {
 
   /** A verl-style Parquet file of {@code problems} rows: a system and a user turn each. */
   public static Path writeVerlParquet(Path file, int problems) throws IOException {
-    SimpleGroupFactory groups = new SimpleGroupFactory(VERL);
-    try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(file))
-        .withConf(new PlainParquetConfiguration()).withType(VERL).build()) {
-      for (int i = 0; i < problems; i++) {
-        Group g = groups.newGroup().append("data_source", "rubrichub/science").append("ability", "science");
-        Group prompt = g.addGroup("prompt");
-        prompt.addGroup("list").addGroup("element").append("content", SYSTEM).append("role", "system");
-        prompt.addGroup("list").addGroup("element").append("content", "A force of " + (i + 2)
-            + " N acts on 1 kg. What is \\frac{{F}}{{m}}? {# units #}").append("role", "user");
-        g.addGroup("reward_model").append("ground_truth", "\\boxed{" + (i + 2) + " m/s^2}").append("style", "rubric");
-        g.addGroup("extra_info").append("index", (long) i).append("reference_solution", "a = F / m = " + (i + 2)
-            + " m/s^2");
-        Group rubric = g.addGroup("Rubrics");
-        rubric.addGroup("list").addGroup("element").append("description", "Uses a = F / m.").append("title", "Law")
-            .append("weight", 5L);
-        rubric.addGroup("list").addGroup("element").append("description", "Divides m by F.").append("title", "Pitfall")
-            .append("weight", -2L);
-        w.write(g);
-      }
-    }
-    return file;
+    return write(file, VERL, problems, (g, i) -> {
+      g.append("data_source", "rubrichub/science").append("ability", "science");
+      Group prompt = g.addGroup("prompt");
+      prompt.addGroup("list").addGroup("element").append("content", SYSTEM).append("role", "system");
+      prompt.addGroup("list").addGroup("element").append("content", "A force of " + (i + 2)
+          + " N acts on 1 kg. What is \\frac{{F}}{{m}}? {# units #}").append("role", "user");
+      g.addGroup("reward_model").append("ground_truth", "\\boxed{" + (i + 2) + " m/s^2}").append("style", "rubric");
+      g.addGroup("extra_info").append("index", (long) i).append("reference_solution", "a = F / m = " + (i + 2)
+          + " m/s^2");
+      Group rubric = g.addGroup("Rubrics");
+      rubric.addGroup("list").addGroup("element").append("description", "Uses a = F / m.").append("title", "Law")
+          .append("weight", 5L);
+      rubric.addGroup("list").addGroup("element").append("description", "Divides m by F.").append("title", "Pitfall")
+          .append("weight", -2L);
+    });
   }
 
   /** RaR's layout as {@code datasets} writes it: question, reference_answer, rubric of title/description/weight. */
@@ -224,21 +227,15 @@ public class RubricDatasetTest {
       }""");
 
   public static Path writeRarParquet(Path file, int problems) throws IOException {
-    SimpleGroupFactory groups = new SimpleGroupFactory(RAR);
-    try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(file))
-        .withConf(new PlainParquetConfiguration()).withType(RAR).build()) {
-      for (int i = 0; i < problems; i++) {
-        Group g = groups.newGroup().append("question", "A 1 kg mass is lifted " + (i + 1) + " m. Work done? {% raw %}")
-            .append("reference_answer", "\\boxed{" + (10 * (i + 1)) + " J}");
-        Group rubric = g.addGroup("rubric");
-        rubric.addGroup("list").addGroup("element").append("description", "Uses W = m g h.")
-            .append("title", "Essential Criteria: work").append("weight", 5.0);
-        rubric.addGroup("list").addGroup("element").append("description", "Leaves out g.")
-            .append("title", "Pitfall Criteria: g").append("weight", -1.0);
-        w.write(g);
-      }
-    }
-    return file;
+    return write(file, RAR, problems, (g, i) -> {
+      g.append("question", "A 1 kg mass is lifted " + (i + 1) + " m. Work done? {% raw %}")
+          .append("reference_answer", "\\boxed{" + (10 * (i + 1)) + " J}");
+      Group rubric = g.addGroup("rubric");
+      rubric.addGroup("list").addGroup("element").append("description", "Uses W = m g h.")
+          .append("title", "Essential Criteria: work").append("weight", 5.0);
+      rubric.addGroup("list").addGroup("element").append("description", "Leaves out g.")
+          .append("title", "Pitfall Criteria: g").append("weight", -1.0);
+    });
   }
 
   @Test
